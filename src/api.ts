@@ -1,0 +1,24 @@
+/*
+ * Everything public, shared by the Node entry (index.ts) and the browser entry
+ * (index.browser.ts). Each entry adds only its default transport.
+ */
+
+export type { Clock } from "./core/Clock.js";
+export { RandomSource } from "./core/Random.js";
+export * from "./ErrorCode.js";
+export { PacketPeer } from "./PacketPeer.js";
+export { PacketPeerStream } from "./PacketPeerStream.js";
+export { Signal, type SignalListener } from "./Signal.js";
+export { StreamPeer } from "./StreamPeer.js";
+export { StreamPeerBuffer } from "./StreamPeerBuffer.js";
+export { StreamPeerTCP } from "./StreamPeerTCP.js";
+export { TCPServer } from "./TCPServer.js";
+export {
+  type LinkConditions,
+  MemoryConnectionHandle,
+  MemoryHost,
+  MemoryNetwork,
+  type MemoryNetworkOptions,
+} from "./transport/memory/index.js";
+export type { NetworkOptions, Transport } from "./transport/Transport.js";
+export * from "./variant/index.js";

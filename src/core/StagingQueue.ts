@@ -1,0 +1,90 @@
+/**
+ * An object that applies events staged for it. Public classes implement this; platform
+ * code never calls it directly, it only pushes into a {@link StagingQueue}.
+ */
+export interface StagedEventTarget {
+  /** Applies one staged event. `kind` is a small integer defined by the event's family. */
+  applyStagedEvent(kind: number, a: unknown, b: unknown): void;
+}
+
+/**
+ * The one staging mechanism of gdnet (SPEC §1.2): platform code (socket callbacks,
+ * browser events, the in-memory network) pushes events here at any time, and the owning
+ * object's `poll()` drains them in arrival order.
+ *
+ * A queue can serve many targets (a server stages the events of all its peers in one
+ * queue), so `poll()` costs what happened since the last poll, not the number of idle
+ * peers. Events are stored flat, four slots each, so staging allocates nothing once the
+ * backing array has grown to the busiest frame's size.
+ */
+export class StagingQueue {
+  #slots: unknown[] = [];
+  #head = 0;
+  #onFirstEvent: (() => void) | undefined;
+
+  /**
+   * @param onFirstEvent called when the queue goes from empty to non-empty, so an owner
+   *   that polls several queues can keep a list of only the busy ones.
+   */
+  constructor(onFirstEvent?: () => void) {
+    this.#onFirstEvent = onFirstEvent;
+  }
+
+  /** Stages one event for `target`. Safe to call from any callback, at any time. */
+  push(target: StagedEventTarget, kind: number, a?: unknown, b?: unknown): void {
+    const slots = this.#slots;
+    const wasEmpty = slots.length === this.#head;
+    slots.push(target, kind, a, b);
+    if (wasEmpty && this.#onFirstEvent !== undefined) this.#onFirstEvent();
+  }
+
+  /** The number of events waiting. */
+  get size(): number {
+    return (this.#slots.length - this.#head) >> 2;
+  }
+
+  /** Whether no event is waiting. */
+  get isEmpty(): boolean {
+    return this.#slots.length === this.#head;
+  }
+
+  /**
+   * Applies every event that was staged before this call, in arrival order. Events
+   * staged while draining (by a target's reaction) wait for the next drain, so one
+   * poll never chases its own tail. Returns the number of events applied.
+   */
+  drain(): number {
+    const slots = this.#slots;
+    const end = slots.length;
+    let applied = 0;
+    while (this.#head < end) {
+      const i = this.#head;
+      const target = slots[i] as StagedEventTarget;
+      const kind = slots[i + 1] as number;
+      const a = slots[i + 2];
+      const b = slots[i + 3];
+      slots[i] = slots[i + 2] = slots[i + 3] = undefined;
+      this.#head = i + 4;
+      applied++;
+      target.applyStagedEvent(kind, a, b);
+    }
+    if (this.#head === slots.length) {
+      slots.length = 0;
+      this.#head = 0;
+    }
+    return applied;
+  }
+
+  /** Drops every waiting event of `target` (used when a target is discarded). */
+  discard(target: StagedEventTarget): void {
+    const slots = this.#slots;
+    for (let i = this.#head; i < slots.length; i += 4) {
+      if (slots[i] === target) {
+        slots[i] = DISCARDED;
+        slots[i + 2] = slots[i + 3] = undefined;
+      }
+    }
+  }
+}
+
+const DISCARDED: StagedEventTarget = { applyStagedEvent() {} };

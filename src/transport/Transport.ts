@@ -1,0 +1,47 @@
+import type { Clock } from "../core/Clock.js";
+import type { RandomSource } from "../core/Random.js";
+import type { HttpTransport } from "./http.js";
+import type { TcpTransport } from "./tcp.js";
+import type { WebSocketTransport } from "./websocket.js";
+
+/**
+ * The transport interface: everything a public gdnet class needs from a platform.
+ *
+ * There are three implementations with the same file names in their folders:
+ * `src/transport/node/` (node:net, ws, node:http), `src/transport/browser/` (the native
+ * WebSocket and fetch) and `src/transport/memory/` ({@link MemoryNetwork}, deterministic,
+ * no sockets). Public classes never import a platform module; they are handed a
+ * `Transport` (the `network` option) or use the default one of the build they were
+ * imported from.
+ */
+export interface Transport {
+  /** Which platform this is. */
+  readonly platform: "node" | "browser" | "memory";
+  /** Milliseconds on this transport's clock; read only inside `poll()`. */
+  now(): number;
+  /** The source of peer ids and every other random choice. */
+  readonly random: RandomSource;
+  /** TCP streams and listeners; `null` where the platform has none (browsers). */
+  readonly tcp: TcpTransport | null;
+  /** WebSocket clients and servers. */
+  readonly webSocket: WebSocketTransport;
+  /** HTTP requests. */
+  readonly http: HttpTransport;
+}
+
+/**
+ * The options every networking class accepts in its constructor.
+ */
+export interface NetworkOptions {
+  /**
+   * The network to use: a {@link MemoryNetwork} (or one of its hosts) for deterministic
+   * tests, or omitted for the real network of the current platform.
+   */
+  network?: Transport;
+  /**
+   * The clock read inside `poll()` for timeouts, in milliseconds. Defaults to the
+   * network's clock (`performance.now()` on real networks, the virtual clock on a
+   * `MemoryNetwork`). Inject one to drive timeouts by hand on real sockets.
+   */
+  clock?: Clock;
+}

@@ -1,0 +1,7 @@
+export {
+  type LinkConditions,
+  MemoryConnectionHandle,
+  MemoryHost,
+  MemoryNetwork,
+  type MemoryNetworkOptions,
+} from "./network.js";

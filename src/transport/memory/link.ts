@@ -1,0 +1,141 @@
+import type { MemoryHost } from "./network.js";
+
+/** What a link delivers to one of its ends. The owner of the end (a memory stream or socket) implements it. */
+export interface LinkReceiver {
+  /** A payload the other end sent (bytes for TCP; the memory WebSocket sends frame objects). */
+  receive(payload: unknown): void;
+  /** The other end closed in an orderly way (FIN), after everything it sent. */
+  receiveEnd(): void;
+  /** The connection was reset. */
+  receiveReset(): void;
+}
+
+/** One end of a {@link MemoryLink}. */
+export interface LinkEnd {
+  readonly host: MemoryHost;
+  readonly address: string;
+  readonly port: number;
+  /** Who receives for this end; `null` until the owner attaches. Deliveries wait meanwhile. */
+  receiver: LinkReceiver | null;
+  /** Deliveries that arrived before a receiver was attached, replayed on attach. */
+  held: { kind: 0 | 1 | 2; payload: unknown }[];
+  /** This end has been closed by its owner; it sends and receives nothing more. */
+  closed: boolean;
+  /** The other end sent FIN. */
+  ended: boolean;
+}
+
+/** Delivery kinds on a link. */
+const DATA = 0;
+const END = 1;
+const RESET = 2;
+
+/**
+ * A connection between two ends on a {@link MemoryNetwork}, like a TCP connection: it
+ * keeps order in each direction, delays by the latency and bandwidth of the hosts'
+ * link, stalls across a partition until it heals (as TCP retransmission would), and can
+ * be reset or dropped silently for fault injection.
+ */
+export class MemoryLink {
+  /** The connecting end. */
+  readonly client: LinkEnd;
+  /** The accepting end. */
+  readonly server: LinkEnd;
+  /** Dropped silently: nothing is delivered any more, in either direction, and nobody is told. */
+  #dropped = false;
+  /** Per direction: the time the last delivery was scheduled for, so nothing overtakes. */
+  #lastDeliveryToServer = 0;
+  #lastDeliveryToClient = 0;
+  #busyToServer = 0;
+  #busyToClient = 0;
+
+  constructor(
+    readonly id: number,
+    client: Omit<LinkEnd, "receiver" | "held" | "closed" | "ended">,
+    server: Omit<LinkEnd, "receiver" | "held" | "closed" | "ended">,
+  ) {
+    this.client = { ...client, receiver: null, held: [], closed: false, ended: false };
+    this.server = { ...server, receiver: null, held: [], closed: false, ended: false };
+  }
+
+  /** The other end. */
+  peerOf(end: LinkEnd): LinkEnd {
+    return end === this.client ? this.server : this.client;
+  }
+
+  /** Whether the link still carries anything. */
+  get isDropped(): boolean {
+    return this.#dropped;
+  }
+
+  /** Attaches the receiver of `end` and replays what arrived before. */
+  attach(end: LinkEnd, receiver: LinkReceiver): void {
+    end.receiver = receiver;
+    const held = end.held;
+    end.held = [];
+    for (const item of held) this.#handOver(end, item.kind, item.payload);
+  }
+
+  /** Sends `payload` of `size` bytes from `from` to the other end. */
+  send(from: LinkEnd, payload: unknown, size: number): void {
+    if (from.closed || this.#dropped) return;
+    this.#transmit(from, DATA, payload, size);
+  }
+
+  /** Closes `from` in an orderly way: the other end sees FIN after everything sent before. */
+  end(from: LinkEnd): void {
+    if (from.closed) return;
+    from.closed = true;
+    from.receiver = null;
+    from.held = [];
+    if (!this.#dropped) this.#transmit(from, END, undefined, 0);
+  }
+
+  /** Resets the connection: both ends that are still open see a reset at once. */
+  reset(): void {
+    if (this.#dropped) return;
+    this.#dropped = true;
+    for (const end of [this.client, this.server]) {
+      if (!end.closed) this.#handOver(end, RESET, undefined);
+    }
+  }
+
+  /** Drops the connection silently: no FIN, no reset, nothing more delivered either way. */
+  drop(): void {
+    this.#dropped = true;
+  }
+
+  #transmit(from: LinkEnd, kind: 0 | 1, payload: unknown, size: number): void {
+    const to = this.peerOf(from);
+    const network = from.host.network;
+    const now = network.now();
+    const { latency, bandwidth } = network.linkConditions(from.host, to.host);
+    const towardServer = to === this.server;
+    const busy = Math.max(now, towardServer ? this.#busyToServer : this.#busyToClient);
+    const sentAt =
+      bandwidth === Number.POSITIVE_INFINITY || size === 0 ? busy : busy + (size * 1000) / bandwidth;
+    if (towardServer) this.#busyToServer = sentAt;
+    else this.#busyToClient = sentAt;
+    const last = towardServer ? this.#lastDeliveryToServer : this.#lastDeliveryToClient;
+    const at = Math.max(last, sentAt + latency);
+    if (towardServer) this.#lastDeliveryToServer = at;
+    else this.#lastDeliveryToClient = at;
+    network.deliver(from.host, to.host, at, () => {
+      if (!this.#dropped) this.#handOver(to, kind, payload);
+    });
+  }
+
+  #handOver(end: LinkEnd, kind: 0 | 1 | 2, payload: unknown): void {
+    if (end.closed) return;
+    const receiver = end.receiver;
+    if (receiver === null) {
+      end.held.push({ kind, payload });
+      return;
+    }
+    if (kind === DATA) receiver.receive(payload);
+    else if (kind === END) {
+      end.ended = true;
+      receiver.receiveEnd();
+    } else receiver.receiveReset();
+  }
+}

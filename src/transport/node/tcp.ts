@@ -1,0 +1,262 @@
+import net from "node:net";
+import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
+import { ErrorCode } from "../../ErrorCode.js";
+import {
+  LISTENER_CONNECTION,
+  LISTENER_ERROR,
+  LISTENER_LISTENING,
+  STREAM_CONNECTED,
+  STREAM_DATA,
+  STREAM_END,
+  STREAM_ERROR,
+  type StreamConnection,
+  type StreamFailure,
+  type TcpConnectRequest,
+  type TcpListener,
+  type TcpTransport,
+} from "../tcp.js";
+
+/*
+ * node:net behind the TCP transport interface. Socket listeners are module-level
+ * functions that find their connection through a symbol on the socket, so a thousand
+ * connections share one copy of each handler.
+ */
+
+const CONNECTION = Symbol("gdnet.connection");
+const LISTENER = Symbol("gdnet.listener");
+
+type TaggedSocket = net.Socket & { [CONNECTION]?: NodeStreamConnection };
+type TaggedServer = net.Server & { [LISTENER]?: NodeTcpListener };
+
+/** Maps a Node socket error to the transport's failure kinds. */
+export function classifySocketError(error: NodeJS.ErrnoException): StreamFailure {
+  const code = error.code ?? "";
+  if (code === "ECONNREFUSED") return "refused";
+  if (code === "ENOTFOUND" || code.startsWith("EAI_") || error.syscall === "getaddrinfo") return "unresolved";
+  if (code === "ECONNRESET" || code === "EPIPE" || code === "ECONNABORTED") return "reset";
+  if (code === "ENETUNREACH" || code === "EHOSTUNREACH" || code === "EADDRNOTAVAIL" || code === "EINVAL") {
+    return "unreachable";
+  }
+  return "other";
+}
+
+/** One node:net socket as a {@link StreamConnection}. */
+export class NodeStreamConnection implements StreamConnection {
+  /** The socket; other node transport modules (WebSocket) may take it over. */
+  readonly socket: net.Socket;
+  #queue: StagingQueue | null = null;
+  #target: StagedEventTarget | null = null;
+  #held: [number, unknown, unknown][] | null = null;
+  #receiving = true;
+  #released = false;
+
+  constructor(socket: net.Socket, queue: StagingQueue | null, target: StagedEventTarget | null) {
+    this.socket = socket;
+    (socket as TaggedSocket)[CONNECTION] = this;
+    if (queue !== null && target !== null) {
+      this.#queue = queue;
+      this.#target = target;
+    } else {
+      this.#held = [];
+    }
+    socket.on("connect", onSocketConnect);
+    socket.on("data", onSocketData);
+    socket.on("end", onSocketEnd);
+    socket.on("error", onSocketError);
+  }
+
+  /** @internal Called by the socket handlers. */
+  stage(kind: number, a?: unknown, b?: unknown): void {
+    if (this.#released) return;
+    if (this.#held !== null) this.#held.push([kind, a, b]);
+    else this.#queue!.push(this.#target!, kind, a, b);
+  }
+
+  attach(queue: StagingQueue, target: StagedEventTarget): void {
+    this.#queue = queue;
+    this.#target = target;
+    const held = this.#held;
+    this.#held = null;
+    if (held !== null) for (const [kind, a, b] of held) queue.push(target, kind, a, b);
+    if (this.#receiving && !this.#released) this.socket.resume();
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.#released || this.socket.destroyed || this.socket.writableEnded) return;
+    this.socket.write(bytes);
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.writableLength;
+  }
+
+  setNoDelay(enabled: boolean): void {
+    if (!this.socket.destroyed) this.socket.setNoDelay(enabled);
+  }
+
+  setReceiving(enabled: boolean): void {
+    this.#receiving = enabled;
+    if (this.#held !== null || this.#released) return;
+    if (enabled) this.socket.resume();
+    else this.socket.pause();
+  }
+
+  close(): void {
+    if (this.#released) return;
+    this.#release();
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    if (socket.connecting) {
+      socket.destroy();
+      return;
+    }
+    // Keep reading (and discarding) so the FIN exchange can finish, send what is queued,
+    // then FIN, then release the descriptor.
+    socket.resume();
+    socket.end(() => socket.destroy());
+  }
+
+  destroy(): void {
+    if (this.#released) return;
+    this.#release();
+    this.socket.destroy();
+  }
+
+  /** Resets the connection (RST). Used by tests and fault injection. */
+  reset(): void {
+    if (this.#released) return;
+    this.#release();
+    if (!this.socket.destroyed) this.socket.resetAndDestroy();
+  }
+
+  #release(): void {
+    this.#released = true;
+    this.#queue = null;
+    this.#target = null;
+    this.#held = null;
+  }
+}
+
+function onSocketConnect(this: TaggedSocket): void {
+  this[CONNECTION]?.stage(STREAM_CONNECTED, {
+    localAddress: this.localAddress ?? "",
+    localPort: this.localPort ?? 0,
+    remoteAddress: this.remoteAddress ?? "",
+    remotePort: this.remotePort ?? 0,
+  });
+}
+
+function onSocketData(this: TaggedSocket, chunk: Buffer): void {
+  this[CONNECTION]?.stage(STREAM_DATA, chunk);
+}
+
+function onSocketEnd(this: TaggedSocket): void {
+  this[CONNECTION]?.stage(STREAM_END);
+}
+
+function onSocketError(this: TaggedSocket, error: NodeJS.ErrnoException): void {
+  this[CONNECTION]?.stage(STREAM_ERROR, classifySocketError(error), error.message);
+}
+
+/** A node:net server as a {@link TcpListener}. */
+class NodeTcpListener implements TcpListener {
+  readonly server: net.Server;
+  #queue: StagingQueue | null;
+  #target: StagedEventTarget | null;
+
+  constructor(queue: StagingQueue, target: StagedEventTarget) {
+    this.#queue = queue;
+    this.#target = target;
+    this.server = net.createServer({ pauseOnConnect: true });
+    (this.server as TaggedServer)[LISTENER] = this;
+    this.server.on("connection", onServerConnection);
+    this.server.on("listening", onServerListening);
+    this.server.on("error", onServerError);
+  }
+
+  get localPort(): number {
+    const address = this.server.address();
+    return address !== null && typeof address === "object" ? address.port : 0;
+  }
+
+  /** @internal */
+  stage(kind: number, a?: unknown, b?: unknown): void {
+    if (this.#queue !== null) this.#queue.push(this.#target!, kind, a, b);
+  }
+
+  /** @internal Stops reporting events (used when a failed listen is abandoned). */
+  silence(): void {
+    this.#queue = null;
+    this.#target = null;
+  }
+
+  close(): void {
+    this.silence();
+    if (this.server.listening) this.server.close();
+  }
+}
+
+function onServerConnection(this: TaggedServer, socket: net.Socket): void {
+  const listener = this[LISTENER];
+  if (listener === undefined) {
+    socket.destroy();
+    return;
+  }
+  const connection = new NodeStreamConnection(socket, null, null);
+  listener.stage(LISTENER_CONNECTION, connection, {
+    localAddress: socket.localAddress ?? "",
+    localPort: socket.localPort ?? 0,
+    remoteAddress: socket.remoteAddress ?? "",
+    remotePort: socket.remotePort ?? 0,
+  });
+}
+
+function onServerListening(this: TaggedServer): void {
+  const listener = this[LISTENER];
+  listener?.stage(LISTENER_LISTENING, listener.localPort);
+}
+
+function onServerError(this: TaggedServer): void {
+  // Godot reports every bind failure as ERR_ALREADY_IN_USE.
+  this[LISTENER]?.stage(LISTENER_ERROR, ErrorCode.ERR_ALREADY_IN_USE);
+}
+
+/** Whether `address` is a valid bind address: a wildcard or a literal IP. */
+export function isBindAddress(address: string): boolean {
+  return address === "*" || net.isIP(address) !== 0;
+}
+
+/** node:net as the TCP capability. */
+export const nodeTcpTransport: TcpTransport = {
+  connect(request: TcpConnectRequest, queue: StagingQueue, target: StagedEventTarget): StreamConnection {
+    const options: net.NetConnectOpts = { host: request.host, port: request.port };
+    if (request.localAddress !== undefined && request.localAddress !== "*") {
+      options.localAddress = request.localAddress;
+    }
+    if (request.localPort !== undefined && request.localPort > 0) options.localPort = request.localPort;
+    const socket = net.connect(options);
+    return new NodeStreamConnection(socket, queue, target);
+  },
+
+  listen(
+    port: number,
+    bindAddress: string,
+    queue: StagingQueue,
+    target: StagedEventTarget,
+  ): TcpListener | ErrorCode {
+    if (!isBindAddress(bindAddress)) return ErrorCode.ERR_INVALID_PARAMETER;
+    const listener = new NodeTcpListener(queue, target);
+    if (bindAddress === "*") {
+      // Without a host, node:net binds synchronously: a busy port is known now, and the
+      // asynchronous 'error' it will still emit is silenced.
+      listener.server.listen({ port, backlog: 511 });
+      if (!listener.server.listening) {
+        listener.silence();
+        return ErrorCode.ERR_ALREADY_IN_USE;
+      }
+      return listener;
+    }
+    listener.server.listen({ port, host: bindAddress, backlog: 511 });
+    return listener;
+  },
+};

@@ -1,0 +1,143 @@
+import net from "node:net";
+import { MemoryNetwork, type NetworkOptions } from "../../src/index.js";
+import { FaultProxy } from "../support/proxy.js";
+
+/** Anything with a `poll()` that a frame loop drives. */
+export interface Pollable {
+  poll(): unknown;
+}
+
+/**
+ * What a contract test needs from the network under it. The same tests run against
+ * real loopback sockets ({@link createNodeWorld}) and the in-memory network
+ * ({@link createMemoryWorld}); a difference between the two is a bug in one of them.
+ */
+export interface ContractWorld {
+  readonly name: "node" | "memory";
+  /** Constructor options putting an object on this world's network and clock. */
+  readonly options: NetworkOptions;
+  /** The host name servers are reached at. */
+  readonly host: string;
+  /**
+   * Where to connect to reach a server listening on `port`, through something that
+   * can break the connection (a proxy on loopback; the network itself in memory).
+   */
+  route(port: number): Promise<{ host: string; port: number }>;
+  /** Resets every routed connection (both sides see a reset). */
+  resetRouted(): void;
+  /** Drops every routed connection silently (no FIN, no reset). */
+  dropRouted(): void;
+  /** A port on which nothing listens. */
+  closedPort(): Promise<number>;
+  /** A host name that does not resolve. */
+  readonly unresolvableHost: string;
+  /** Runs one frame: time moves by `frameMs`, then each object polls. */
+  frame(objects: Pollable[]): Promise<void>;
+  /**
+   * Runs frames until `done()` holds, failing after `limitMs` (real time on sockets,
+   * virtual time in memory).
+   */
+  until(objects: Pollable[], done: () => boolean, limitMs?: number): Promise<void>;
+  /** Moves the clock that timeouts read by `ms` without waiting (virtual in memory). */
+  advanceClock(ms: number): void;
+  /** Releases what the world opened. */
+  dispose(): Promise<void>;
+}
+
+const FRAME_MS = 16;
+
+/** Real sockets on loopback, with an injected clock that tests can push forward. */
+export function createNodeWorld(): ContractWorld {
+  let offset = 0;
+  const clock = () => performance.now() + offset;
+  const proxies: FaultProxy[] = [];
+  return {
+    name: "node",
+    options: { clock },
+    host: "127.0.0.1",
+    unresolvableHost: "gdnet-test.invalid",
+    async route(port) {
+      const proxy = await FaultProxy.start(port);
+      proxies.push(proxy);
+      return { host: "127.0.0.1", port: proxy.port };
+    },
+    resetRouted() {
+      for (const proxy of proxies) proxy.resetAll();
+    },
+    dropRouted() {
+      for (const proxy of proxies) proxy.dropAllSilently();
+    },
+    async closedPort() {
+      const server = net.createServer();
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const { port } = server.address() as net.AddressInfo;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    },
+    async frame(objects) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      for (const object of objects) object.poll();
+    },
+    async until(objects, done, limitMs = 5000) {
+      const start = performance.now();
+      for (;;) {
+        for (const object of objects) object.poll();
+        if (done()) return;
+        if (performance.now() - start > limitMs)
+          throw new Error(`condition not reached within ${limitMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    },
+    advanceClock(ms) {
+      offset += ms;
+    },
+    async dispose() {
+      await Promise.all(proxies.map((proxy) => proxy.close()));
+    },
+  };
+}
+
+/** The in-memory network: virtual time, no sockets. */
+export function createMemoryWorld(seed = 1): ContractWorld & { network: MemoryNetwork } {
+  const network = new MemoryNetwork({ seed });
+  const routedPorts: number[] = [];
+  return {
+    name: "memory",
+    network,
+    options: { network },
+    host: "127.0.0.1",
+    unresolvableHost: "gdnet-test.invalid",
+    async route(port) {
+      routedPorts.push(port);
+      return { host: "127.0.0.1", port };
+    },
+    resetRouted() {
+      for (const port of routedPorts) network.resetConnections("127.0.0.1", port);
+    },
+    dropRouted() {
+      for (const port of routedPorts)
+        for (const connection of network.connections("127.0.0.1", port)) connection.drop();
+    },
+    async closedPort() {
+      return 40000;
+    },
+    async frame(objects) {
+      network.advance(FRAME_MS);
+      for (const object of objects) object.poll();
+    },
+    async until(objects, done, limitMs = 60_000) {
+      const start = network.now();
+      for (;;) {
+        for (const object of objects) object.poll();
+        if (done()) return;
+        if (network.now() - start > limitMs)
+          throw new Error(`condition not reached within ${limitMs} virtual ms`);
+        network.advance(FRAME_MS);
+      }
+    },
+    advanceClock(ms) {
+      network.advance(ms);
+    },
+    async dispose() {},
+  };
+}

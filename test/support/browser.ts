@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Browser, chromium } from "playwright-core";
+
+/** Debian's Chromium, driven headless (browser downloads do not work here). */
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** Starts headless Chromium with the flags this machine needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-quic",
+    ],
+  });
+}
+
+/** The browser bundle built by `npm run build` (dist/browser/gdnet.js). */
+export function browserBundle(): string {
+  return readFileSync(new URL("../../dist/browser/gdnet.js", import.meta.url), "utf8");
+}
+
+/**
+ * Serves pages on 127.0.0.1: `/gdnet.js` is the browser bundle, other paths come from
+ * `pages` (path → HTML or JS text). Returns the base URL and a close function.
+ */
+export async function servePages(
+  pages: Record<string, string>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const bundle = browserBundle();
+  const server = http.createServer((request, response) => {
+    const path = (request.url ?? "/").split("?")[0]!;
+    const body = path === "/gdnet.js" ? bundle : pages[path];
+    if (body === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    const type = path.endsWith(".js") ? "text/javascript" : "text/html";
+    response.writeHead(200, { "content-type": `${type}; charset=utf-8` }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
