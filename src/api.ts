@@ -13,6 +13,7 @@ export { StreamPeer } from "./StreamPeer.js";
 export { StreamPeerBuffer } from "./StreamPeerBuffer.js";
 export { StreamPeerTCP } from "./StreamPeerTCP.js";
 export { TCPServer } from "./TCPServer.js";
+export { TLSOptions } from "./TLSOptions.js";
 export {
   type LinkConditions,
   MemoryConnectionHandle,
