@@ -32,6 +32,7 @@ export abstract class PacketPeer {
     return this.#encodeBufferMaxSize;
   }
 
+  /** Sets the limit (see the getter for the rules). */
   set encodeBufferMaxSize(size: number) {
     if (!Number.isFinite(size) || size < MIN_ENCODE_BUFFER || size > MAX_ENCODE_BUFFER) return;
     let rounded = MIN_ENCODE_BUFFER;

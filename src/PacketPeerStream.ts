@@ -83,11 +83,17 @@ export class PacketPeerStream extends PacketPeer {
     const stream = this.streamPeer;
     if (stream === null) return;
     const capacity = this.inputBufferMaxSize + 4;
-    const room = capacity - (this.#end - this.#start);
-    const available = Math.min(stream.getAvailableBytes(), room);
-    if (available <= 0) return;
-    const [error, bytes] = stream.getPartialData(available);
-    if (error !== ErrorCode.OK || bytes.byteLength === 0) return;
+    for (;;) {
+      const room = capacity - (this.#end - this.#start);
+      const available = Math.min(stream.getAvailableBytes(), room);
+      if (available <= 0) return;
+      const [error, bytes] = stream.getPartialData(available);
+      if (error !== ErrorCode.OK || bytes.byteLength === 0) return;
+      this.#append(bytes, capacity);
+    }
+  }
+
+  #append(bytes: Uint8Array, capacity: number): void {
     if (this.#buffer.byteLength - this.#end < bytes.byteLength) {
       const grown = new Uint8Array(Math.max(capacity, this.#end - this.#start + bytes.byteLength));
       grown.set(this.#buffer.subarray(this.#start, this.#end));

@@ -24,6 +24,7 @@ export class StreamPeerBuffer extends StreamPeer {
     return this.#data.slice(0, this.#size);
   }
 
+  /** Replaces the data with a copy of `data` and moves the cursor to 0. */
   set dataArray(data: Uint8Array) {
     if (!(data instanceof Uint8Array)) throw new TypeError("dataArray expects a Uint8Array");
     this.#data = new Uint8Array(Math.max(64, data.byteLength));

@@ -226,15 +226,17 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
   }
 
   /**
-   * Reads up to `bytes` of the bytes received so far. `FAILED` when not connected;
-   * `ERR_FILE_EOF` when the remote has closed and everything was read.
-   * Ports `StreamPeerTCP.get_partial_data`.
+   * Reads up to `bytes` of the bytes received so far, without waiting. Like Godot's
+   * (one `recv`), it may return fewer bytes than are available: at most what one read
+   * from the network brought, handed over without copying; call again for the rest.
+   * `FAILED` when not connected; `ERR_FILE_EOF` when the remote has closed and
+   * everything was read. Ports `StreamPeerTCP.get_partial_data`.
    */
   getPartialData(bytes: number): [ErrorCode, Uint8Array] {
     if (!Number.isInteger(bytes) || bytes < 0) return [ErrorCode.ERR_INVALID_PARAMETER, EMPTY];
     if (this.#status !== StreamPeerTCP.STATUS_CONNECTED) return [ErrorCode.FAILED, EMPTY];
     if (this.#received.length === 0 && this.#remoteEnded) return [ErrorCode.ERR_FILE_EOF, EMPTY];
-    const out = this.#received.take(bytes);
+    const out = this.#received.takeChunk(bytes);
     this.#afterRead();
     return [ErrorCode.OK, out];
   }

@@ -5,6 +5,7 @@
 
 export type { Clock } from "./core/Clock.js";
 export { RandomSource } from "./core/Random.js";
+export { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
 export * from "./ErrorCode.js";
 export { PacketPeer } from "./PacketPeer.js";
 export { PacketPeerStream } from "./PacketPeerStream.js";
@@ -14,12 +15,16 @@ export { StreamPeerBuffer } from "./StreamPeerBuffer.js";
 export { StreamPeerTCP } from "./StreamPeerTCP.js";
 export { TCPServer } from "./TCPServer.js";
 export { TLSOptions } from "./TLSOptions.js";
+export type { HttpTransport } from "./transport/http.js";
 export {
   type LinkConditions,
   MemoryConnectionHandle,
+  type MemoryEndpoint,
   MemoryHost,
   MemoryNetwork,
   type MemoryNetworkOptions,
 } from "./transport/memory/index.js";
 export type { NetworkOptions, Transport } from "./transport/Transport.js";
+export type * from "./transport/tcp.js";
+export type { WebSocketTransport } from "./transport/websocket.js";
 export * from "./variant/index.js";

@@ -35,6 +35,31 @@ export class ByteQueue {
     return true;
   }
 
+  /**
+   * Takes up to `max` bytes, but no more than the first chunk holds: what one read from
+   * the network gave. The bytes are the chunk itself (or a view of it), not a copy.
+   */
+  takeChunk(max: number): Uint8Array {
+    if (this.#length === 0 || max <= 0) return EMPTY;
+    const chunk = this.#chunks[this.#head]!;
+    const start = this.#offset;
+    const count = Math.min(max, chunk.byteLength - start);
+    const out = start === 0 && count === chunk.byteLength ? chunk : chunk.subarray(start, start + count);
+    this.#length -= count;
+    if (start + count === chunk.byteLength) {
+      this.#chunks[this.#head] = EMPTY;
+      this.#head++;
+      this.#offset = 0;
+      if (this.#head === this.#chunks.length) {
+        this.#chunks.length = 0;
+        this.#head = 0;
+      }
+    } else {
+      this.#offset = start + count;
+    }
+    return out;
+  }
+
   /** Takes up to `max` bytes as a new array. */
   take(max: number): Uint8Array {
     const length = Math.min(max, this.#length);

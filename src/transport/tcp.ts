@@ -9,9 +9,13 @@ import type { ErrorCode } from "../ErrorCode.js";
 
 /** Addresses of an established stream, reported with {@link STREAM_CONNECTED}. */
 export interface StreamEndpoints {
+  /** The local IP address ("" when unknown). */
   localAddress: string;
+  /** The local port. */
   localPort: number;
+  /** The remote IP address. */
   remoteAddress: string;
+  /** The remote port. */
   remotePort: number;
 }
 
@@ -75,10 +79,13 @@ export interface TcpListener {
 
 /** What `connect` needs. */
 export interface TcpConnectRequest {
+  /** The host name or IP address to connect to. */
   host: string;
+  /** The remote port. */
   port: number;
-  /** Local address and port to bind before connecting (`StreamPeerTCP.bind`). */
+  /** The local address to bind before connecting (`StreamPeerTCP.bind`). */
   localAddress?: string;
+  /** The local port to bind before connecting (`StreamPeerTCP.bind`). */
   localPort?: number;
 }
 

@@ -1,6 +1,7 @@
 export {
   type LinkConditions,
   MemoryConnectionHandle,
+  type MemoryEndpoint,
   MemoryHost,
   MemoryNetwork,
   type MemoryNetworkOptions,

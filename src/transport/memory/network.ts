@@ -311,18 +311,31 @@ export class MemoryNetwork implements Transport {
   }
 }
 
+/** One end of a memory connection: a host address and a port. */
+export interface MemoryEndpoint {
+  /** The host's address. */
+  host: string;
+  /** The port. */
+  port: number;
+}
+
 /** A handle on one connection of a {@link MemoryNetwork}, for fault injection. */
 export class MemoryConnectionHandle {
   /** @internal */
-  constructor(readonly link: MemoryLink) {}
+  readonly link: MemoryLink;
+
+  /** @internal */
+  constructor(link: MemoryLink) {
+    this.link = link;
+  }
 
   /** The connecting side's host and port. */
-  get client(): { host: string; port: number } {
+  get client(): MemoryEndpoint {
     return { host: this.link.client.address, port: this.link.client.port };
   }
 
   /** The accepting side's host and port. */
-  get server(): { host: string; port: number } {
+  get server(): MemoryEndpoint {
     return { host: this.link.server.address, port: this.link.server.port };
   }
 

@@ -1,0 +1,39 @@
+// npm run bench               every scenario, full size
+// npm run bench -- --quick    every scenario, small (under two minutes)
+// npm run bench -- --smoke    every scenario once at a tiny size (used by the tests)
+// npm run bench -- --only tcp_bulk,echo_1
+// Prints a table and, last, one line of JSON with the machine, versions, ratios and figures.
+import { machine, runScenario, versions } from "./harness.mjs";
+import { scenario as tcpBulk } from "./scenarios/tcp_bulk.mjs";
+import { scenario as tcpSmall } from "./scenarios/tcp_small_100.mjs";
+
+const args = process.argv.slice(2);
+const size = args.includes("--smoke") ? "smoke" : args.includes("--quick") ? "quick" : "full";
+const rounds = { smoke: 1, quick: 3, full: 5 }[size];
+const onlyIndex = args.indexOf("--only");
+const only = onlyIndex >= 0 ? new Set(args[onlyIndex + 1].split(",")) : null;
+
+const scenarios = [tcpBulk, tcpSmall].filter((s) => only === null || only.has(s.name));
+
+const ratios = {};
+const figures = {};
+for (const scenario of scenarios) {
+  const started = performance.now();
+  const summary = await runScenario(scenario, { rounds, size });
+  ratios[scenario.name] = round(summary.ratio);
+  figures[scenario.name] = summary;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `${scenario.name.padEnd(16)} gdnet ${fmt(summary.gdnet)} ${summary.unit}  anchor ${fmt(summary.anchor)}  ratio ×${summary.ratio.toFixed(2)}  (${seconds} s)`,
+  );
+}
+
+console.log(JSON.stringify({ machine: machine(), versions: versions(), size, rounds, ratios, figures }));
+
+function fmt(value) {
+  return value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2);
+}
+
+function round(value) {
+  return Math.round(value * 1000) / 1000;
+}
