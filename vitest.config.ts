@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: "forks",
     maxWorkers: 2,
+    reporters: ["default", "./test/support/contract-reporter.ts"],
   },
 });

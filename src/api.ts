@@ -23,6 +23,7 @@ export {
   MemoryHost,
   MemoryNetwork,
   type MemoryNetworkOptions,
+  type Pollable,
 } from "./transport/memory/index.js";
 export type { NetworkOptions, Transport } from "./transport/Transport.js";
 export type * from "./transport/tcp.js";

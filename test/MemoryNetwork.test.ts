@@ -102,6 +102,14 @@ describe("MemoryNetwork", () => {
     expect(client.getAvailableBytes()).toBe(0);
   });
 
+  it("step() advances the clock and polls each object once per frame", () => {
+    const network = new MemoryNetwork({ seed: 1 });
+    const seen: number[] = [];
+    const probe = { poll: () => seen.push(network.now()) };
+    network.step(16, [probe, probe], 3);
+    expect(seen).toEqual([16, 16, 32, 32, 48, 48]);
+  });
+
   it("advance() refuses negative time", () => {
     expect(() => new MemoryNetwork().advance(-1)).toThrow(RangeError);
   });

@@ -5,4 +5,5 @@ export {
   MemoryHost,
   MemoryNetwork,
   type MemoryNetworkOptions,
+  type Pollable,
 } from "./network.js";

@@ -17,6 +17,12 @@ export interface LinkConditions {
   bandwidth: number;
 }
 
+/** Anything driven by a frame loop: every gdnet peer, client and server. */
+export interface Pollable {
+  /** Called once per frame. */
+  poll(): unknown;
+}
+
 /** Options of a {@link MemoryNetwork}. */
 export interface MemoryNetworkOptions {
   /**
@@ -176,6 +182,17 @@ export class MemoryNetwork implements Transport {
       this.#scheduler.take()();
     }
     this.#now = target;
+  }
+
+  /**
+   * Runs frames: for each of `frames` frames, advances the clock by `ms` and then polls
+   * every object in `objects`, in order, as a game's frame loop would.
+   */
+  step(ms: number, objects: readonly Pollable[], frames = 1): void {
+    for (let i = 0; i < frames; i++) {
+      this.advance(ms);
+      for (const object of objects) object.poll();
+    }
   }
 
   /**
