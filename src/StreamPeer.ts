@@ -1,6 +1,7 @@
-import { floatToHalfBits, halfBitsToFloat, utf8Decode, utf8Encode } from "./core/bytes.js";
+import { utf8Decode, utf8Encode } from "./core/bytes.js";
 import { ErrorCode } from "./ErrorCode.js";
 import { decodeVariant, encodeVariant } from "./variant/index.js";
+import { floatToHalf, halfToFloat } from "./variant/marshalls.js";
 
 const EMPTY = new Uint8Array(0);
 const MAX_INT32 = 0x7fffffff;
@@ -187,9 +188,12 @@ export abstract class StreamPeer {
     this.#putScratch(8);
   }
 
-  /** Writes an IEEE 754 half-precision float. Ports `StreamPeer.put_half`. */
+  /**
+   * Writes an IEEE 754 half-precision float, converted as Godot does (the mantissa is
+   * truncated, not rounded; magnitudes below 2^-14 become +0). Ports `StreamPeer.put_half`.
+   */
   putHalf(value: number): void {
-    this.#view.setUint16(0, floatToHalfBits(value), !this.bigEndian);
+    this.#view.setUint16(0, floatToHalf(value), !this.bigEndian);
     this.#putScratch(2);
   }
 
@@ -247,7 +251,7 @@ export abstract class StreamPeer {
 
   /** Reads a half-precision float; 0 if not available. Ports `StreamPeer.get_half`. */
   getHalf(): number {
-    return this.#getScratch(2) ? halfBitsToFloat(this.#view.getUint16(0, !this.bigEndian)) : 0;
+    return this.#getScratch(2) ? halfToFloat(this.#view.getUint16(0, !this.bigEndian)) : 0;
   }
 
   /** Reads a single-precision float; 0 if not available. Ports `StreamPeer.get_float`. */

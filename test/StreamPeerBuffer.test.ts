@@ -47,6 +47,13 @@ describe("StreamPeerBuffer", () => {
     expect(buffer.getHalf()).toBeCloseTo(3.140625, 6);
   });
 
+  it("put_half truncates like Godot's make_half_float instead of rounding", () => {
+    const buffer = new StreamPeerBuffer();
+    buffer.putHalf(1.000732421875);
+    buffer.putHalf(1e-6);
+    expect(toHex(buffer.dataArray)).toBe("003c" + "0000");
+  });
+
   it("put_float and put_double match the reference encodings", () => {
     const buffer = new StreamPeerBuffer();
     buffer.putFloat(0.15625);

@@ -66,6 +66,7 @@ export class TypedArray<T = unknown> extends Array<T> {
     for (const item of items) this.push(item);
   }
 
+  /** Derived arrays (`map`, `filter`, `slice`, …) are plain arrays. */
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }
@@ -110,6 +111,7 @@ export class PackedStringArray extends Array<string> {
     for (const item of items) this.push(item);
   }
 
+  /** Derived arrays (`map`, `filter`, `slice`, …) are plain arrays. */
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }

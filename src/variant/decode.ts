@@ -1,4 +1,5 @@
-import { ContainerType, PackedStringArray, TypedArray, TypedDictionary } from "./containers.js";
+import { ContainerType, TypedArray, TypedDictionary } from "./containers.js";
+import { byteArray, numericArray, realArray, stringArray } from "./decodePacked.js";
 import { INVALID_DATA, MAX_RECURSION_DEPTH, TOO_DEEP, UNAUTHORIZED } from "./failure.js";
 import {
   AABB,
@@ -13,6 +14,7 @@ import {
   Transform3D,
 } from "./math.js";
 import { PackedColorArray, PackedVector2Array, PackedVector3Array, PackedVector4Array } from "./packed.js";
+import { int, int64, need, type Reader, real, reals, reserve, string, u32, u64 } from "./reader.js";
 import {
   fromGodot3TypeId,
   HEADER_DATA_FLAG_64,
@@ -35,133 +37,10 @@ import {
   StringName,
 } from "./values.js";
 import { Vector2, Vector2i, Vector3, Vector3i, Vector4, Vector4i } from "./vectors.js";
-import { HOST_IS_LITTLE_ENDIAN } from "./writer.js";
 
-const textDecoder = new TextDecoder("utf-8", { fatal: true });
-const SHORT_STRING = 24;
-const INT32_MAX = 0x7fffffff;
+export { Reader } from "./reader.js";
+
 const ENCODED_OBJECT_AS_ID = "EncodedObjectAsID";
-
-/**
- * The decoder's cursor over one input, with its options. It also counts what the decoder
- * reserved because the input claimed it (element counts, copied bytes), so a test can
- * check that no input makes it allocate far beyond its own size.
- */
-export class Reader {
-  readonly view: DataView;
-  pos = 0;
-  readonly end: number;
-  /** The largest single reservation, in bytes. */
-  largestReservation = 0;
-  /** All reservations together, in bytes. */
-  totalReserved = 0;
-
-  constructor(
-    readonly bytes: Uint8Array,
-    readonly format: 3 | 4,
-    readonly exact: boolean,
-    readonly allowObjects: boolean,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.end = bytes.length;
-  }
-}
-
-function need(r: Reader, count: number): void {
-  if (r.end - r.pos < count) throw INVALID_DATA;
-}
-
-function reserve(r: Reader, bytes: number): void {
-  if (bytes > r.largestReservation) r.largestReservation = bytes;
-  r.totalReserved += bytes;
-}
-
-function u32(r: Reader): number {
-  need(r, 4);
-  const value = r.view.getUint32(r.pos, true);
-  r.pos += 4;
-  return value;
-}
-
-/** A uint32 element count, refused unless `count` elements of at least `minSize` bytes fit in what is left. */
-function count(r: Reader, minSize: number): number {
-  const n = u32(r);
-  if (n > INT32_MAX || n * minSize > r.end - r.pos) throw INVALID_DATA;
-  return n;
-}
-
-function int64(r: Reader): number | bigint {
-  need(r, 8);
-  const value = r.view.getInt32(r.pos + 4, true) * 4294967296 + r.view.getUint32(r.pos, true);
-  const result = Number.isSafeInteger(value) ? value : r.view.getBigInt64(r.pos, true);
-  r.pos += 8;
-  return result;
-}
-
-function u64(r: Reader): bigint {
-  need(r, 8);
-  const value = r.view.getBigUint64(r.pos, true);
-  r.pos += 8;
-  return value;
-}
-
-/** Checks room for `n` reals once; `real()` then reads without checks. */
-function reals(r: Reader, n: number, wide: boolean): void {
-  need(r, n * (wide ? 8 : 4));
-}
-
-function real(r: Reader, wide: boolean): number {
-  const pos = r.pos;
-  if (wide) {
-    r.pos += 8;
-    return r.view.getFloat64(pos, true);
-  }
-  r.pos += 4;
-  return r.view.getFloat32(pos, true);
-}
-
-function int(r: Reader): number {
-  const pos = r.pos;
-  r.pos += 4;
-  return r.view.getInt32(pos, true);
-}
-
-/** A length-prefixed, zero-padded UTF-8 string (Godot's `_decode_string`). */
-function string(r: Reader): string {
-  const length = u32(r);
-  const pad = (4 - (length & 3)) & 3;
-  if (length > INT32_MAX || length + pad > r.end - r.pos) throw INVALID_DATA;
-  const start = r.pos;
-  r.pos += length + pad;
-  reserve(r, length * 2);
-  return utf8(r.bytes, start, start + length);
-}
-
-/** UTF-8 up to the first NUL (Godot's `parse_utf8` stops there); invalid UTF-8 is refused. */
-function utf8(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start <= SHORT_STRING) {
-    let text = "";
-    for (let i = start; i < end; i++) {
-      const code = bytes[i]!;
-      if (code === 0) return text;
-      if (code >= 0x80) return utf8Slow(bytes, start, end);
-      text += String.fromCharCode(code);
-    }
-    return text;
-  }
-  return utf8Slow(bytes, start, end);
-}
-
-function utf8Slow(bytes: Uint8Array, start: number, end: number): string {
-  let slice = bytes.subarray(start, end);
-  const nul = slice.indexOf(0);
-  if (nul >= 0) slice = slice.subarray(0, nul);
-  try {
-    return textDecoder.decode(slice);
-  } catch {
-    throw INVALID_DATA;
-  }
-}
 
 /** Decodes one Variant at the cursor (Godot's `decode_variant`). */
 export function decodeValue(r: Reader, depth: number): unknown {
@@ -393,56 +272,5 @@ function dictionary(r: Reader, head: number, depth: number): Map<unknown, unknow
     const key = decodeValue(r, depth + 1);
     out.set(key, decodeValue(r, depth + 1));
   }
-  return out;
-}
-
-function byteArray(r: Reader): Uint8Array {
-  const n = count(r, 1);
-  reserve(r, n);
-  const out = r.bytes.slice(r.pos, r.pos + n);
-  // Godot counts the padding as consumed without checking it is there.
-  r.pos = Math.min(r.pos + n + ((4 - (n & 3)) & 3), r.end);
-  return out;
-}
-
-type NumericArrayType = typeof Int32Array | typeof BigInt64Array | typeof Float32Array | typeof Float64Array;
-
-function numericArray<A extends NumericArrayType>(r: Reader, Type: A): InstanceType<A> {
-  const size = Type.BYTES_PER_ELEMENT;
-  const n = count(r, size);
-  reserve(r, n * size);
-  const out = new Type(n) as InstanceType<A>;
-  copyLittleEndian(r, out, n * size, size);
-  return out;
-}
-
-/** Copies `byteLength` bytes at the cursor into a typed array, swapping on big-endian hosts. */
-function copyLittleEndian(r: Reader, out: ArrayBufferView, byteLength: number, elementSize: number): void {
-  const target = new Uint8Array(out.buffer, out.byteOffset, byteLength);
-  target.set(r.bytes.subarray(r.pos, r.pos + byteLength));
-  if (!HOST_IS_LITTLE_ENDIAN) {
-    for (let at = 0; at < byteLength; at += elementSize) target.subarray(at, at + elementSize).reverse();
-  }
-  r.pos += byteLength;
-}
-
-function realArray(r: Reader, stride: number, wide: boolean): Float32Array | Float64Array {
-  const size = stride * (wide ? 8 : 4);
-  const n = count(r, size);
-  reserve(r, n * size);
-  const out = wide ? new Float64Array(n * stride) : new Float32Array(n * stride);
-  copyLittleEndian(r, out, n * size, wide ? 8 : 4);
-  return out;
-}
-
-function stringArray(r: Reader): PackedStringArray {
-  need(r, 4);
-  // Godot reads this count as int32 and decodes a negative count as an empty array.
-  const n = int(r);
-  const out = new PackedStringArray();
-  if (n <= 0) return out;
-  if (n * 4 > r.end - r.pos) throw INVALID_DATA;
-  reserve(r, n * 8);
-  for (let i = 0; i < n; i++) out.push(string(r));
   return out;
 }

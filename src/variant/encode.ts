@@ -1,22 +1,21 @@
 import { type ContainerType, PackedStringArray, TypedArray, TypedDictionary } from "./containers.js";
-import { INVALID_PARAMETER, MAX_RECURSION_DEPTH, TOO_DEEP } from "./failure.js";
 import {
-  AABB,
-  Basis,
-  Color,
-  Plane,
-  Projection,
-  Quaternion,
-  Rect2,
-  Rect2i,
-  Transform2D,
-  Transform3D,
-} from "./math.js";
+  type Encoder,
+  type EncoderEntry,
+  type EncodeState,
+  encodeFloat,
+  encoderOf,
+  header,
+  NO_SLOT,
+  real,
+  realHeader,
+  string,
+} from "./encodeCommon.js";
+import { VALUE_ENCODERS } from "./encodeValues.js";
+import { INVALID_PARAMETER, MAX_RECURSION_DEPTH, TOO_DEEP } from "./failure.js";
 import { PackedColorArray, PackedVector2Array, PackedVector3Array, PackedVector4Array } from "./packed.js";
 import {
-  godot3TypeId,
   HEADER_DATA_FLAG_64,
-  HEADER_DATA_FLAG_OBJECT_AS_ID,
   HEADER_TYPED_ARRAY_SHIFT,
   HEADER_TYPED_DICTIONARY_VALUE_SHIFT,
   KIND_BUILTIN,
@@ -25,58 +24,15 @@ import {
   KIND_SCRIPT,
   VariantType as T,
 } from "./VariantType.js";
-import {
-  Callable,
-  EncodedObjectAsID,
-  EncodedSignal,
-  Float,
-  GodotObject,
-  NodePath,
-  RID,
-  StringName,
-} from "./values.js";
-import { Vector2, Vector2i, Vector3, Vector3i, Vector4, Vector4i } from "./vectors.js";
-import { type ByteWriter, HOST_IS_LITTLE_ENDIAN } from "./writer.js";
+import { Float, GodotObject } from "./values.js";
+import { HOST_IS_LITTLE_ENDIAN } from "./writer.js";
 
-/** Everything one `encodeVariant` call needs, passed down the recursion. */
-export interface EncodeState {
-  w: ByteWriter;
-  format: 3 | 4;
-  fullObjects: boolean;
-  /** Real-based math types use float64 with the 64-bit header flag (Godot 4 only). */
-  wideReals: boolean;
-}
+export type { EncodeState } from "./encodeCommon.js";
 
-const NO_SLOT = -1;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 const INT64_LIMIT = 2 ** 63;
 const ENCODED_OBJECT_AS_ID = "EncodedObjectAsID";
-
-/** Writes a header word, translating the type id for Godot 3 (where some types do not exist). */
-function header(s: EncodeState, type: T, flags = 0): void {
-  let id: number = type;
-  if (s.format === 3) {
-    id = godot3TypeId(type);
-    if (id < 0) throw INVALID_PARAMETER;
-  }
-  s.w.u32(id | flags);
-}
-
-/** Header of a real-based math type, with the 64-bit flag when reals are wide. */
-function realHeader(s: EncodeState, type: T): void {
-  header(s, type, s.wideReals ? HEADER_DATA_FLAG_64 : 0);
-}
-
-function real(s: EncodeState, value: number): void {
-  if (s.wideReals) s.w.f64(value);
-  else s.w.f32(value);
-}
-
-function string(s: EncodeState, text: string): void {
-  s.w.utf8(text);
-  s.w.pad4();
-}
 
 /** Encodes any supported value. `slot` is the declared type of a typed container's slot. */
 export function encodeValue(s: EncodeState, value: unknown, depth: number, slot: number = NO_SLOT): void {
@@ -127,17 +83,6 @@ function encodeNumber(s: EncodeState, value: number): void {
   encodeFloat(s, value);
 }
 
-/** Godot's rule: float32 when `(double)(float)v == v`, else float64 (so NaN is float64, as in Godot). */
-function encodeFloat(s: EncodeState, value: number): void {
-  if (Math.fround(value) === value) {
-    header(s, T.TYPE_FLOAT);
-    s.w.f32(value);
-  } else {
-    header(s, T.TYPE_FLOAT, HEADER_DATA_FLAG_64);
-    s.w.f64(value);
-  }
-}
-
 function encodeBigInt(s: EncodeState, value: bigint): void {
   if (value >= -(2n ** 63n) && value < 2n ** 63n) {
     if (value >= -2147483648n && value <= 2147483647n) {
@@ -152,7 +97,6 @@ function encodeBigInt(s: EncodeState, value: bigint): void {
   throw INVALID_PARAMETER;
 }
 
-type Encoder = (s: EncodeState, value: never, depth: number) => void;
 // biome-ignore lint/complexity/noBannedTypes: keys are the value classes' constructors.
 const ENCODERS = new Map<Function, Encoder>();
 
@@ -255,8 +199,9 @@ function encodeBytes(s: EncodeState, bytes: Uint8Array): void {
 
 type NumericArray = Int32Array | Float32Array | Float64Array | BigInt64Array;
 
-/** A typed array's elements, little-endian: one block copy on little-endian hosts. */
-function numericBlock(s: EncodeState, array: NumericArray): void {
+/** A packed numeric array: its elements little-endian, one block copy on little-endian hosts. */
+function numericArray(s: EncodeState, type: T, array: NumericArray): void {
+  header(s, type);
   const w = s.w;
   const size = array.BYTES_PER_ELEMENT;
   w.u32(array.length);
@@ -307,189 +252,33 @@ function encodeColors(s: EncodeState, data: Float32Array | Float64Array): void {
   for (let i = 0; i < data.length; i++) s.w.f32(data[i]!);
 }
 
-function on<V>(
-  type: abstract new (...args: never[]) => V,
-  encoder: (s: EncodeState, value: V, depth: number) => void,
-) {
-  ENCODERS.set(type, encoder as Encoder);
-}
+const CONTAINER_ENCODERS: readonly EncoderEntry[] = [
+  encoderOf(Array, encodeArray),
+  encoderOf(Map, encodeMap),
+  encoderOf(Object as unknown as new () => Record<string, unknown>, encodePlainObject),
+  encoderOf(GodotObject, encodeFullObject),
+  encoderOf(Float, (s, v: Float) => encodeFloat(s, v.value)),
+  encoderOf(Uint8Array, encodeBytes),
+  encoderOf(Int32Array, (s, v: Int32Array) => numericArray(s, T.TYPE_PACKED_INT32_ARRAY, v)),
+  encoderOf(BigInt64Array, (s, v: BigInt64Array) => numericArray(s, T.TYPE_PACKED_INT64_ARRAY, v)),
+  encoderOf(Float32Array, (s, v: Float32Array) => numericArray(s, T.TYPE_PACKED_FLOAT32_ARRAY, v)),
+  encoderOf(Float64Array, (s, v: Float64Array) => numericArray(s, T.TYPE_PACKED_FLOAT64_ARRAY, v)),
+  encoderOf(TypedArray, encodeArray),
+  encoderOf(TypedDictionary, encodeMap),
+  encoderOf(PackedStringArray, encodeStringArray),
+  encoderOf(PackedVector2Array, (s, v: PackedVector2Array) =>
+    encodeRealVectors(s, T.TYPE_PACKED_VECTOR2_ARRAY, v.data, 2),
+  ),
+  encoderOf(PackedVector3Array, (s, v: PackedVector3Array) =>
+    encodeRealVectors(s, T.TYPE_PACKED_VECTOR3_ARRAY, v.data, 3),
+  ),
+  encoderOf(PackedVector4Array, (s, v: PackedVector4Array) =>
+    encodeRealVectors(s, T.TYPE_PACKED_VECTOR4_ARRAY, v.data, 4),
+  ),
+  encoderOf(PackedColorArray, (s, v: PackedColorArray) => encodeColors(s, v.data)),
+];
 
-on(Array, encodeArray);
-on(Map, encodeMap);
-on(Object as unknown as new () => Record<string, unknown>, encodePlainObject);
-on(Vector2, (s, v: Vector2) => {
-  realHeader(s, T.TYPE_VECTOR2);
-  real(s, v.x);
-  real(s, v.y);
-});
-on(Vector3, (s, v: Vector3) => {
-  realHeader(s, T.TYPE_VECTOR3);
-  real(s, v.x);
-  real(s, v.y);
-  real(s, v.z);
-});
-on(Float, (s, v: Float) => encodeFloat(s, v.value));
-on(Uint8Array, encodeBytes);
-on(Int32Array, (s, v: Int32Array) => {
-  header(s, T.TYPE_PACKED_INT32_ARRAY);
-  numericBlock(s, v);
-});
-on(BigInt64Array, (s, v: BigInt64Array) => {
-  header(s, T.TYPE_PACKED_INT64_ARRAY);
-  numericBlock(s, v);
-});
-on(Float32Array, (s, v: Float32Array) => {
-  header(s, T.TYPE_PACKED_FLOAT32_ARRAY);
-  numericBlock(s, v);
-});
-on(Float64Array, (s, v: Float64Array) => {
-  header(s, T.TYPE_PACKED_FLOAT64_ARRAY);
-  numericBlock(s, v);
-});
-on(TypedArray, encodeArray);
-on(TypedDictionary, encodeMap);
-on(PackedStringArray, encodeStringArray);
-on(PackedVector2Array, (s, v: PackedVector2Array) =>
-  encodeRealVectors(s, T.TYPE_PACKED_VECTOR2_ARRAY, v.data, 2),
-);
-on(PackedVector3Array, (s, v: PackedVector3Array) =>
-  encodeRealVectors(s, T.TYPE_PACKED_VECTOR3_ARRAY, v.data, 3),
-);
-on(PackedVector4Array, (s, v: PackedVector4Array) =>
-  encodeRealVectors(s, T.TYPE_PACKED_VECTOR4_ARRAY, v.data, 4),
-);
-on(PackedColorArray, (s, v: PackedColorArray) => encodeColors(s, v.data));
-on(Vector2i, (s, v: Vector2i) => {
-  header(s, T.TYPE_VECTOR2I);
-  s.w.i32(v.x);
-  s.w.i32(v.y);
-});
-on(Vector3i, (s, v: Vector3i) => {
-  header(s, T.TYPE_VECTOR3I);
-  s.w.i32(v.x);
-  s.w.i32(v.y);
-  s.w.i32(v.z);
-});
-on(Vector4, (s, v: Vector4) => {
-  realHeader(s, T.TYPE_VECTOR4);
-  realVector4(s, v);
-});
-on(Vector4i, (s, v: Vector4i) => {
-  header(s, T.TYPE_VECTOR4I);
-  s.w.i32(v.x);
-  s.w.i32(v.y);
-  s.w.i32(v.z);
-  s.w.i32(v.w);
-});
-on(Rect2, (s, v: Rect2) => {
-  realHeader(s, T.TYPE_RECT2);
-  real(s, v.position.x);
-  real(s, v.position.y);
-  real(s, v.size.x);
-  real(s, v.size.y);
-});
-on(Rect2i, (s, v: Rect2i) => {
-  header(s, T.TYPE_RECT2I);
-  s.w.i32(v.position.x);
-  s.w.i32(v.position.y);
-  s.w.i32(v.size.x);
-  s.w.i32(v.size.y);
-});
-on(Transform2D, (s, v: Transform2D) => {
-  realHeader(s, T.TYPE_TRANSFORM2D);
-  for (const column of [v.x, v.y, v.origin]) {
-    real(s, column.x);
-    real(s, column.y);
-  }
-});
-on(Plane, (s, v: Plane) => {
-  realHeader(s, T.TYPE_PLANE);
-  real(s, v.normal.x);
-  real(s, v.normal.y);
-  real(s, v.normal.z);
-  real(s, v.d);
-});
-on(Quaternion, (s, v: Quaternion) => {
-  realHeader(s, T.TYPE_QUATERNION);
-  realVector4(s, v);
-});
-on(AABB, (s, v: AABB) => {
-  realHeader(s, T.TYPE_AABB);
-  for (const part of [v.position, v.size]) {
-    real(s, part.x);
-    real(s, part.y);
-    real(s, part.z);
-  }
-});
-on(Basis, (s, v: Basis) => {
-  realHeader(s, T.TYPE_BASIS);
-  basisRows(s, v);
-});
-on(Transform3D, (s, v: Transform3D) => {
-  realHeader(s, T.TYPE_TRANSFORM3D);
-  basisRows(s, v.basis);
-  real(s, v.origin.x);
-  real(s, v.origin.y);
-  real(s, v.origin.z);
-});
-on(Projection, (s, v: Projection) => {
-  realHeader(s, T.TYPE_PROJECTION);
-  for (const column of [v.x, v.y, v.z, v.w]) realVector4(s, column);
-});
-on(Color, (s, v: Color) => {
-  header(s, T.TYPE_COLOR);
-  s.w.f32(v.r);
-  s.w.f32(v.g);
-  s.w.f32(v.b);
-  s.w.f32(v.a);
-});
-on(StringName, (s, v: StringName) => {
-  header(s, T.TYPE_STRING_NAME);
-  string(s, v.value);
-});
-on(NodePath, (s, v: NodePath) => {
-  header(s, T.TYPE_NODE_PATH);
-  s.w.u32((v.names.length | 0x80000000) >>> 0);
-  s.w.u32(v.subnames.length);
-  s.w.u32(v.absolute ? 1 : 0);
-  for (const name of v.names) string(s, name);
-  for (const name of v.subnames) string(s, name);
-});
-on(RID, (s, v: RID) => {
-  header(s, T.TYPE_RID);
-  if (s.format === 4) s.w.u64(v.id);
-});
-on(EncodedObjectAsID, (s, v: EncodedObjectAsID) => {
-  header(s, T.TYPE_OBJECT, HEADER_DATA_FLAG_OBJECT_AS_ID);
-  s.w.u64(v.objectId);
-});
-on(GodotObject, encodeFullObject);
-on(Callable, (s) => header(s, T.TYPE_CALLABLE));
-on(EncodedSignal, (s, v: EncodedSignal) => {
-  header(s, T.TYPE_SIGNAL);
-  string(s, v.name);
-  s.w.u64(v.objectId);
-});
-
-function realVector4(s: EncodeState, v: { x: number; y: number; z: number; w: number }): void {
-  real(s, v.x);
-  real(s, v.y);
-  real(s, v.z);
-  real(s, v.w);
-}
-
-/** Godot's `Basis::rows`: row i holds the i-th component of each column. */
-function basisRows(s: EncodeState, b: Basis): void {
-  real(s, b.x.x);
-  real(s, b.y.x);
-  real(s, b.z.x);
-  real(s, b.x.y);
-  real(s, b.y.y);
-  real(s, b.z.y);
-  real(s, b.x.z);
-  real(s, b.y.z);
-  real(s, b.z.z);
-}
+for (const [type, encoder] of [...CONTAINER_ENCODERS, ...VALUE_ENCODERS]) ENCODERS.set(type, encoder);
 
 function encodeFullObject(s: EncodeState, object: GodotObject, depth: number): void {
   if (!s.fullObjects || object.className === "") throw INVALID_PARAMETER;

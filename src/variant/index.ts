@@ -14,23 +14,6 @@ export {
 export { ContainerType, PackedStringArray, TypedArray, TypedDictionary } from "./containers.js";
 export { MAX_RECURSION_DEPTH } from "./failure.js";
 export {
-  decodeDouble,
-  decodeFloat,
-  decodeHalf,
-  decodeUint16,
-  decodeUint32,
-  decodeUint64,
-  encodeCString,
-  encodeDouble,
-  encodeFloat,
-  encodeHalf,
-  encodeUint16,
-  encodeUint32,
-  encodeUint64,
-  floatToHalf,
-  halfToFloat,
-} from "./marshalls.js";
-export {
   AABB,
   Basis,
   Color,

@@ -223,7 +223,7 @@ export class Transform3D {
  * the matrix rows on separate lines.
  */
 export class Projection {
-  /** Columns: Godot `x`, `y`, `z`, `w`. */
+  /** @param x Godot `x` (column 0). @param y Godot `y`. @param z Godot `z`. @param w Godot `w` (column 3). */
   constructor(
     public x = new Vector4(1, 0, 0, 0),
     public y = new Vector4(0, 1, 0, 0),

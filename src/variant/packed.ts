@@ -1,8 +1,6 @@
 import { Color } from "./math.js";
 import { Vector2, Vector3, Vector4 } from "./vectors.js";
 
-type RealStorage = Float32Array | Float64Array;
-
 /**
  * Shared shape of the packed arrays of vectors and colors: the components are stored
  * interleaved in one JS typed array (`data`), which is what travels on the wire, so
@@ -10,10 +8,10 @@ type RealStorage = Float32Array | Float64Array;
  */
 abstract class PackedRealArray<T> {
   /** The components, interleaved (`x0, y0, x1, y1, …`). Its length is a multiple of the stride. */
-  data: RealStorage;
+  data: Float32Array | Float64Array;
 
   protected constructor(
-    data: RealStorage,
+    data: Float32Array | Float64Array,
     private readonly stride: number,
   ) {
     if (data.length % stride !== 0) {
@@ -49,6 +47,7 @@ abstract class PackedRealArray<T> {
     return out;
   }
 
+  /** Iterates the elements as value objects. */
   *[Symbol.iterator](): IterableIterator<T> {
     for (let offset = 0; offset < this.data.length; offset += this.stride) yield this.make(offset);
   }
@@ -88,7 +87,7 @@ function fill<T>(
  */
 export class PackedVector2Array extends PackedRealArray<Vector2> {
   /** @param data interleaved `x, y` components (length a multiple of 2). */
-  constructor(data: RealStorage = new Float32Array(0)) {
+  constructor(data: Float32Array | Float64Array = new Float32Array(0)) {
     super(data, 2);
   }
 
@@ -115,7 +114,7 @@ export class PackedVector2Array extends PackedRealArray<Vector2> {
 /** Godot's `PackedVector3Array` (`PoolVector3Array` in Godot 3), as {@link PackedVector2Array} with `x, y, z`. */
 export class PackedVector3Array extends PackedRealArray<Vector3> {
   /** @param data interleaved `x, y, z` components (length a multiple of 3). */
-  constructor(data: RealStorage = new Float32Array(0)) {
+  constructor(data: Float32Array | Float64Array = new Float32Array(0)) {
     super(data, 3);
   }
 
@@ -144,7 +143,7 @@ export class PackedVector3Array extends PackedRealArray<Vector3> {
 /** Godot 4.3+'s `PackedVector4Array`, as {@link PackedVector2Array} with `x, y, z, w`. Godot 4 only. */
 export class PackedVector4Array extends PackedRealArray<Vector4> {
   /** @param data interleaved `x, y, z, w` components (length a multiple of 4). */
-  constructor(data: RealStorage = new Float32Array(0)) {
+  constructor(data: Float32Array | Float64Array = new Float32Array(0)) {
     super(data, 4);
   }
 
@@ -179,7 +178,7 @@ export class PackedVector4Array extends PackedRealArray<Vector4> {
  */
 export class PackedColorArray extends PackedRealArray<Color> {
   /** @param data interleaved `r, g, b, a` components (length a multiple of 4). */
-  constructor(data: RealStorage = new Float32Array(0)) {
+  constructor(data: Float32Array | Float64Array = new Float32Array(0)) {
     super(data, 4);
   }
 
