@@ -6,6 +6,7 @@
 import { machine, runScenario, versions } from "./harness.mjs";
 import { scenario as tcpBulk } from "./scenarios/tcp_bulk.mjs";
 import { scenario as tcpSmall } from "./scenarios/tcp_small_100.mjs";
+import { runVariantBench } from "./variant.mjs";
 
 const args = process.argv.slice(2);
 const size = args.includes("--smoke") ? "smoke" : args.includes("--quick") ? "quick" : "full";
@@ -26,6 +27,21 @@ for (const scenario of scenarios) {
   console.log(
     `${scenario.name.padEnd(16)} gdnet ${fmt(summary.gdnet)} ${summary.unit}  anchor ${fmt(summary.anchor)}  ratio ×${summary.ratio.toFixed(2)}  (${seconds} s)`,
   );
+}
+
+// Variant encoding runs in this process: there is no server, only encode and decode
+// against JSON.stringify/JSON.parse of the same data, alternated inside the function.
+if (only === null || only.has("variant")) {
+  const started = performance.now();
+  const variant = await runVariantBench({ quick: size !== "full" });
+  for (const [name, figure] of Object.entries(variant)) {
+    ratios[name] = figure.ratio;
+    figures[name] = { unit: "ops/s", gdnet: figure.ops, anchor: figure.anchor_ops, ratio: figure.ratio, ...figure };
+    console.log(
+      `${name.padEnd(16)} gdnet ${fmt(figure.ops)} ops/s  anchor ${fmt(figure.anchor_ops)}  ratio ×${figure.ratio.toFixed(2)}`,
+    );
+  }
+  console.log(`${"".padEnd(16)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 console.log(JSON.stringify({ machine: machine(), versions: versions(), size, rounds, ratios, figures }));
