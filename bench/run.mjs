@@ -36,7 +36,8 @@ if (only === null || only.has("variant")) {
   const variant = await runVariantBench({ quick: size !== "full" });
   for (const [name, figure] of Object.entries(variant)) {
     ratios[name] = figure.ratio;
-    figures[name] = { unit: "ops/s", gdnet: figure.ops, anchor: figure.anchor_ops, ratio: figure.ratio, ...figure };
+    const { anchor: anchorName, ...rest } = figure;
+    figures[name] = { ...rest, unit: "ops/s", gdnet: figure.ops, anchor: figure.anchor_ops, anchorName };
     console.log(
       `${name.padEnd(16)} gdnet ${fmt(figure.ops)} ops/s  anchor ${fmt(figure.anchor_ops)}  ratio ×${figure.ratio.toFixed(2)}`,
     );
