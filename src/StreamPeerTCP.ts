@@ -335,10 +335,11 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
       remoteAddress: this.#host,
       remotePort: this.#port,
     };
+    const wasPaused = this.#receivePaused;
     this.#connection = null;
     this.#reset();
     this.#status = StreamPeerTCP.STATUS_NONE;
-    if (this.#receivePaused) connection.setReceiving(true);
+    if (wasPaused) connection.setReceiving(true);
     return { connection, buffered, endpoints, transport: this.#transport, now: this.#now };
   }
 

@@ -7,6 +7,8 @@ export type { Clock } from "./core/Clock.js";
 export { RandomSource } from "./core/Random.js";
 export { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
 export * from "./ErrorCode.js";
+export { HTTPClient } from "./HTTPClient.js";
+export { HTTPRequest } from "./HTTPRequest.js";
 export { PacketPeer } from "./PacketPeer.js";
 export { PacketPeerStream } from "./PacketPeerStream.js";
 export { Signal, type SignalListener } from "./Signal.js";
@@ -15,7 +17,13 @@ export { StreamPeerBuffer } from "./StreamPeerBuffer.js";
 export { StreamPeerTCP } from "./StreamPeerTCP.js";
 export { TCPServer } from "./TCPServer.js";
 export { TLSOptions } from "./TLSOptions.js";
-export type { HttpTransport } from "./transport/http.js";
+export type * from "./transport/http.js";
+export {
+  type MemoryHttpHandler,
+  type MemoryHttpRequest,
+  MemoryHttpResponse,
+  MemoryHttpServer,
+} from "./transport/memory/http-server.js";
 export {
   type LinkConditions,
   MemoryConnectionHandle,
@@ -27,5 +35,12 @@ export {
 } from "./transport/memory/index.js";
 export type { NetworkOptions, Transport } from "./transport/Transport.js";
 export type * from "./transport/tcp.js";
-export type { WebSocketTransport } from "./transport/websocket.js";
+export type * from "./transport/websocket.js";
 export * from "./variant/index.js";
+export { WebSocketClient } from "./WebSocketClient.js";
+export { WebSocketPeer } from "./WebSocketPeer.js";
+export {
+  type WebSocketHandshakeHook,
+  WebSocketServer,
+  type WebSocketServerOptions,
+} from "./WebSocketServer.js";

@@ -9,7 +9,10 @@ const run = promisify(execFile);
 // anchor, and the last line is the JSON report. No speed is asserted here.
 it("every benchmark scenario runs at a tiny size and the report ends with one JSON line", async () => {
   const bench = fileURLToPath(new URL("../bench/run.mjs", import.meta.url));
-  const { stdout } = await run(process.execPath, [bench, "--smoke"], { timeout: 240_000, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [bench, "--smoke"], {
+    timeout: 240_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const lines = stdout.trim().split("\n");
   const report = JSON.parse(lines.at(-1)!);
   expect(report.versions.node).toBe(process.version);

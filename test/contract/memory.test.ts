@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { defineHttpContract } from "./http.contract.js";
 import { defineTcpContract } from "./tcp.contract.js";
+import { defineWebSocketContract } from "./websocket.contract.js";
 import { createMemoryWorld } from "./world.js";
 
 // The same contract suites over the in-memory network. Time here is virtual: the
@@ -33,3 +35,5 @@ afterAll(() => {
 });
 
 defineTcpContract(createMemoryWorld);
+defineWebSocketContract(createMemoryWorld);
+defineHttpContract(createMemoryWorld);

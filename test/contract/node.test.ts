@@ -1,5 +1,9 @@
+import { defineHttpContract } from "./http.contract.js";
 import { defineTcpContract } from "./tcp.contract.js";
+import { defineWebSocketContract } from "./websocket.contract.js";
 import { createNodeWorld } from "./world.js";
 
 // The contract suites over real sockets on loopback.
 defineTcpContract(createNodeWorld);
+defineWebSocketContract(createNodeWorld);
+defineHttpContract(createNodeWorld);

@@ -1,5 +1,6 @@
 import net from "node:net";
 import { MemoryNetwork, type NetworkOptions } from "../../src/index.js";
+import { type NodeTestServer, startNodeTestServer, type TestHttpHandler } from "../http/handler.js";
 import { FaultProxy } from "../support/proxy.js";
 
 /** Anything with a `poll()` that a frame loop drives. */
@@ -40,6 +41,8 @@ export interface ContractWorld {
   until(objects: Pollable[], done: () => boolean, limitMs?: number): Promise<void>;
   /** Moves the clock that timeouts read by `ms` without waiting (virtual in memory). */
   advanceClock(ms: number): void;
+  /** Serves HTTP with `handler` (node:http on loopback; `serveHttp` in memory); resolves with its base URL. */
+  serveHttp(handler: TestHttpHandler): Promise<string>;
   /** Releases what the world opened. */
   dispose(): Promise<void>;
 }
@@ -51,6 +54,8 @@ export function createNodeWorld(): ContractWorld {
   let offset = 0;
   const clock = () => performance.now() + offset;
   const proxies: FaultProxy[] = [];
+  const proxiedSockets: net.Socket[] = [];
+  const httpServers: NodeTestServer[] = [];
   return {
     name: "node",
     options: { clock },
@@ -59,6 +64,9 @@ export function createNodeWorld(): ContractWorld {
     async route(port) {
       const proxy = await FaultProxy.start(port);
       proxies.push(proxy);
+      // A proxied socket whose partner closed first can stay paused with its FIN unread;
+      // remember every accepted socket so dispose() can release it.
+      proxy.server.on("connection", (socket: net.Socket) => proxiedSockets.push(socket));
       return { host: "127.0.0.1", port: proxy.port };
     },
     resetRouted() {
@@ -91,8 +99,15 @@ export function createNodeWorld(): ContractWorld {
     advanceClock(ms) {
       offset += ms;
     },
+    async serveHttp(handler) {
+      const server = await startNodeTestServer(handler);
+      httpServers.push(server);
+      return server.url;
+    },
     async dispose() {
+      for (const socket of proxiedSockets) socket.destroy();
       await Promise.all(proxies.map((proxy) => proxy.close()));
+      await Promise.all(httpServers.map((server) => server.close()));
     },
   };
 }
@@ -137,6 +152,9 @@ export function createMemoryWorld(seed = 1): ContractWorld & { network: MemoryNe
     },
     advanceClock(ms) {
       network.advance(ms);
+    },
+    async serveHttp(handler) {
+      return `http://127.0.0.1:${network.serveHttp(0, handler).port}`;
     },
     async dispose() {},
   };

@@ -21,7 +21,11 @@ export default class ContractReporter implements Reporter {
     if (byTransport.size === 0) return;
     const lists = [...byTransport.values()].map((entry) => [...entry.names].sort().join("\n"));
     const same = lists.every((list) => list === lists[0]);
-    const counts = [...byTransport].map(([name, entry]) => `${name} ${entry.passed}/${entry.names.length} passed`);
-    console.log(`\ncontract tests: ${counts.join(", ")}; ${same ? "the same tests on every transport" : "THE TRANSPORTS RAN DIFFERENT TESTS"}\n`);
+    const counts = [...byTransport].map(
+      ([name, entry]) => `${name} ${entry.passed}/${entry.names.length} passed`,
+    );
+    console.log(
+      `\ncontract tests: ${counts.join(", ")}; ${same ? "the same tests on every transport" : "THE TRANSPORTS RAN DIFFERENT TESTS"}\n`,
+    );
   }
 }

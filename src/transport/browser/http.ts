@@ -1,6 +1,173 @@
-import type { HttpTransport } from "../http.js";
+import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
+import {
+  HTTP_BODY,
+  HTTP_DONE,
+  HTTP_FAILED,
+  HTTP_HEADERS,
+  HTTP_REQUESTING,
+  type HttpExchange,
+  type HttpExchangeRequest,
+  type HttpFailure,
+  type HttpResponseHead,
+  type HttpTransport,
+} from "../http.js";
 
-/** The HTTP capability of the browser transport. */
+/*
+ * fetch behind the HTTP transport interface. What the browser decides, not gdnet:
+ * - redirects are followed by the browser, up to its own limit (20 in Chromium and
+ *   Firefox); the owner only sees the final response. With a redirect limit of 0 the
+ *   request is made with `redirect: "manual"` and a redirect ends it;
+ * - compression is negotiated and decoded by the browser whatever `decompress` says,
+ *   and the byte counts are of the decoded body the browser hands over;
+ * - header names come lower case, repeated headers joined with ", ", `Set-Cookie`
+ *   is never visible, and a cross-origin response shows only CORS-exposed headers;
+ * - headers a page may not set (`Host`, `Content-Length`, `Accept-Encoding`,
+ *   `Connection`, …) are dropped by the browser;
+ * - TLS is the browser's (its trust store); TLS options and proxies are ignored;
+ * - a failed fetch does not say why: refused, unresolved, TLS and CORS failures all
+ *   count as `refused`;
+ * - there is no file system: a download file cannot be opened.
+ */
+
+class BrowserHttpExchange implements HttpExchange {
+  readonly #controller = new AbortController();
+  #queue: StagingQueue | null;
+  #target: StagedEventTarget | null;
+  #response: Response | null = null;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  readonly #downloadFile: string;
+
+  constructor(request: HttpExchangeRequest, queue: StagingQueue, target: StagedEventTarget) {
+    this.#queue = queue;
+    this.#target = target;
+    this.#downloadFile = request.downloadFile;
+    this.#start(request);
+  }
+
+  get released(): boolean {
+    return this.#queue === null;
+  }
+
+  #stage(kind: number, a?: unknown, b?: unknown): void {
+    if (this.#queue !== null) this.#queue.push(this.#target!, kind, a, b);
+  }
+
+  #fail(kind: HttpFailure, detail: string): void {
+    if (this.released) return;
+    this.#stage(HTTP_FAILED, kind, detail);
+    this.abort();
+  }
+
+  #start(request: HttpExchangeRequest): void {
+    const bodyless = request.method === "GET" || request.method === "HEAD";
+    if (bodyless && request.body.byteLength > 0) {
+      this.#fail("request", `fetch cannot send a body with ${request.method}`);
+      return;
+    }
+    let init: RequestInit;
+    try {
+      const headers = new Headers();
+      for (const line of request.headers) {
+        const colon = line.indexOf(":");
+        headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+      }
+      init = {
+        method: request.method,
+        headers,
+        signal: this.#controller.signal,
+        redirect: request.followRedirects ? "follow" : "manual",
+        cache: "no-store",
+      };
+      if (!bodyless) init.body = request.body.slice();
+    } catch (error) {
+      this.#fail("request", (error as Error).message);
+      return;
+    }
+    const host = request.host.includes(":") ? `[${request.host}]` : request.host;
+    const url = `${request.scheme}://${host}:${request.port}${request.target}`;
+    this.#stage(HTTP_REQUESTING);
+    fetch(url, init).then(
+      (response) => this.#onResponse(response),
+      (error: unknown) => this.#fail("refused", String(error)),
+    );
+  }
+
+  #onResponse(response: Response): void {
+    if (this.released) {
+      void response.body?.cancel().catch(() => {});
+      return;
+    }
+    if (response.type === "opaqueredirect") {
+      this.#fail("redirect-limit", "the response is a redirect and redirects are not allowed");
+      return;
+    }
+    this.#response = response;
+    const headers: string[] = [];
+    response.headers.forEach((value, name) => {
+      headers.push(`${name}: ${value}`);
+    });
+    const length = response.headers.get("content-length");
+    const head: HttpResponseHead = {
+      status: response.status,
+      headers,
+      contentLength: length !== null && /^\d+$/.test(length) ? Number(length) : -1,
+    };
+    this.#stage(HTTP_HEADERS, head);
+  }
+
+  receiveBody(): void {
+    const response = this.#response;
+    if (this.released || response === null || this.#reader !== null) return;
+    if (this.#downloadFile !== "") {
+      this.#fail("file-open", "browsers have no file system for a download file");
+      return;
+    }
+    if (response.body === null) {
+      this.#stage(HTTP_DONE);
+      this.#release();
+      return;
+    }
+    this.#reader = response.body.getReader();
+    this.#pump();
+  }
+
+  #pump(): void {
+    const reader = this.#reader;
+    if (reader === null) return;
+    reader.read().then(
+      ({ done, value }) => {
+        if (this.released) return;
+        if (done) {
+          this.#stage(HTTP_DONE);
+          this.#release();
+          return;
+        }
+        this.#stage(HTTP_BODY, value, value.byteLength);
+        this.#pump();
+      },
+      (error: unknown) => this.#fail("connection", String(error)),
+    );
+  }
+
+  abort(): void {
+    if (this.released) return;
+    this.#release();
+    this.#controller.abort();
+  }
+
+  #release(): void {
+    this.#queue = null;
+    this.#target = null;
+    this.#response = null;
+    this.#reader = null;
+  }
+}
+
+/** The HTTP capability of the browser transport: fetch. */
 export function createBrowserHttpTransport(): HttpTransport {
-  return {};
+  return {
+    start(request: HttpExchangeRequest, queue: StagingQueue, target: StagedEventTarget): HttpExchange {
+      return new BrowserHttpExchange(request, queue, target);
+    },
+  };
 }

@@ -4,6 +4,7 @@ import type { Transport } from "../Transport.js";
 import type { TcpTransport } from "../tcp.js";
 import type { WebSocketTransport } from "../websocket.js";
 import { createMemoryHttpTransport } from "./http.js";
+import { type MemoryHttpHandler, type MemoryHttpServer, serveMemoryHttp } from "./http-server.js";
 import { type LinkEnd, MemoryLink } from "./link.js";
 import { VirtualScheduler } from "./scheduler.js";
 import { MemoryTcpTransport } from "./tcp.js";
@@ -87,6 +88,15 @@ export class MemoryHost implements Transport {
     return this.network.random;
   }
 
+  /**
+   * Serves HTTP on `port` of this host: every request to it (`http://` or `https://`;
+   * there is no TLS in memory) is answered by `handler`. Port 0 picks a free port (see
+   * the returned server's `port`). Throws if the port is in use.
+   */
+  serveHttp(port: number, handler: MemoryHttpHandler): MemoryHttpServer {
+    return serveMemoryHttp(this, port, handler);
+  }
+
   /** @internal A free ephemeral port (deterministic: counts up from 49152). */
   allocatePort(): number {
     for (let i = 0; i < 16384; i++) {
@@ -155,6 +165,11 @@ export class MemoryNetwork implements Transport {
   /** The default host, `127.0.0.1`. */
   get defaultHost(): MemoryHost {
     return this.#defaultHost;
+  }
+
+  /** Serves HTTP on `port` of the default host `127.0.0.1`; see {@link MemoryHost.serveHttp}. */
+  serveHttp(port: number, handler: MemoryHttpHandler): MemoryHttpServer {
+    return this.#defaultHost.serveHttp(port, handler);
   }
 
   /**

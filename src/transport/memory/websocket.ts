@@ -1,7 +1,142 @@
-import type { WebSocketTransport } from "../websocket.js";
-import type { MemoryHost } from "./network.js";
+import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
+import { ErrorCode } from "../../ErrorCode.js";
+import type { DetachedStream } from "../../StreamPeerTCP.js";
+import { encodeFrame, OPCODE_BINARY, OPCODE_TEXT } from "../../websocket/frames.js";
+import { STREAM_DATA } from "../tcp.js";
+import {
+  type PreparedFrame,
+  type WebSocketAcceptOptions,
+  type WebSocketConnection,
+  type WebSocketConnectRequest,
+  type WebSocketListener,
+  type WebSocketListenRequest,
+  type WebSocketTransport,
+  WS_SERVER_ERROR,
+  WS_SERVER_INCOMING,
+  WS_SERVER_LISTENING,
+} from "../websocket.js";
+import type { LinkEnd, MemoryLink } from "./link.js";
+import type { MemoryHost, PortListener } from "./network.js";
+import { MemoryStreamConnection } from "./tcp.js";
+import { MemoryWebSocket } from "./websocket-connection.js";
 
-/** The WebSocket capability of the memory transport. */
-export function createMemoryWebSocketTransport(_host: MemoryHost): WebSocketTransport {
-  return {};
+/*
+ * WebSocket on a MemoryNetwork: real handshakes and frames over memory TCP links (see
+ * MemoryWebSocket). Servers register on their host's ports like TCP listeners (one port
+ * space). TLS is not modelled: `wss://` and a server's key and certificate are accepted
+ * and the bytes travel as for `ws://`.
+ */
+
+const WILDCARDS = new Set(["*", "0.0.0.0", "::"]);
+const LOCAL_NAMES = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** A memory WebSocket server on a host's port. */
+class MemoryWebSocketListener implements WebSocketListener, PortListener {
+  #open = true;
+
+  constructor(
+    readonly host: MemoryHost,
+    readonly localPort: number,
+    readonly queue: StagingQueue,
+    readonly target: StagedEventTarget,
+  ) {}
+
+  accept(link: MemoryLink, end: LinkEnd): void {
+    if (!this.#open) return;
+    const client = link.peerOf(end);
+    const socket = new MemoryWebSocket(this.host, false, this.queue, this.target);
+    const stream = new MemoryStreamConnection(this.queue, socket);
+    socket.serve(
+      stream,
+      {
+        localAddress: end.address,
+        localPort: end.port,
+        remoteAddress: client.address,
+        remotePort: client.port,
+      },
+      null,
+    );
+    this.queue.push(this.target, WS_SERVER_INCOMING, socket);
+    stream.bind(link, end);
+  }
+
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    if (this.host.listeners.get(this.localPort) === this) this.host.listeners.delete(this.localPort);
+  }
+}
+
+/** The WebSocket capability of one host of a {@link MemoryNetwork}. */
+export function createMemoryWebSocketTransport(host: MemoryHost): WebSocketTransport {
+  return {
+    canServe: true,
+    hasTls: true,
+
+    connect(
+      request: WebSocketConnectRequest,
+      queue: StagingQueue,
+      target: StagedEventTarget,
+    ): WebSocketConnection {
+      const socket = new MemoryWebSocket(host, true, queue, target);
+      socket.prepareRequest(
+        request.hostHeader,
+        request.path,
+        request.protocols,
+        request.headers,
+        request.maxPayload,
+      );
+      const stream = host.tcp.connect({ host: request.host, port: request.port }, queue, socket);
+      socket.setStream(stream as MemoryStreamConnection);
+      return socket;
+    },
+
+    accept(
+      stream: DetachedStream,
+      options: WebSocketAcceptOptions,
+      queue: StagingQueue,
+      target: StagedEventTarget,
+    ): WebSocketConnection | ErrorCode {
+      const connection = stream.connection;
+      if (!(connection instanceof MemoryStreamConnection)) return ErrorCode.ERR_INVALID_PARAMETER;
+      const socket = new MemoryWebSocket(host, false, queue, target);
+      socket.serve(connection, stream.endpoints, {
+        protocols: options.protocols.slice(),
+        headers: options.headers.slice(),
+        maxPayload: options.maxPayload,
+      });
+      // Bytes the stream had already received come first, at the owner's next poll.
+      if (stream.buffered.byteLength > 0) queue.push(socket, STREAM_DATA, stream.buffered);
+      connection.attach(queue, socket);
+      connection.setReceiving(true);
+      return socket;
+    },
+
+    listen(
+      request: WebSocketListenRequest,
+      queue: StagingQueue,
+      target: StagedEventTarget,
+    ): WebSocketListener | ErrorCode {
+      const { port, bindAddress } = request;
+      const known =
+        WILDCARDS.has(bindAddress) || LOCAL_NAMES.has(bindAddress) || bindAddress === host.address;
+      if (!known && !/^[0-9a-fA-F:.]+$/.test(bindAddress)) return ErrorCode.ERR_INVALID_PARAMETER;
+      const busy = port !== 0 && host.listeners.has(port);
+      if (busy || !known) {
+        if (bindAddress === "*") return ErrorCode.ERR_ALREADY_IN_USE;
+        // A specific address binds asynchronously, as on Node: the failure is staged.
+        queue.push(target, WS_SERVER_ERROR, ErrorCode.ERR_ALREADY_IN_USE);
+        return new MemoryWebSocketListener(host, 0, queue, target);
+      }
+      const bound = port === 0 ? host.allocatePort() : port;
+      const listener = new MemoryWebSocketListener(host, bound, queue, target);
+      host.listeners.set(bound, listener);
+      queue.push(target, WS_SERVER_LISTENING, bound);
+      return listener;
+    },
+
+    prepareFrame(data: Uint8Array, text: boolean): PreparedFrame {
+      return encodeFrame(text ? OPCODE_TEXT : OPCODE_BINARY, data, null);
+    },
+  };
 }

@@ -1,0 +1,1 @@
+export function startExampleServer(port?: number): Promise<{ url: string; close(): Promise<void> }>;

@@ -1,0 +1,91 @@
+/**
+ * Things that fall due at a time on the poll clock, earliest first (a binary min-heap,
+ * first-come first-served among equal times). Owners check it inside `poll()` instead of
+ * starting a timer per peer, so idle peers cost nothing until one of them is due.
+ */
+export class DeadlineList<T> {
+  #times: number[] = [];
+  #order: number[] = [];
+  #items: T[] = [];
+  #nextOrder = 0;
+
+  /** The number of entries. */
+  get size(): number {
+    return this.#items.length;
+  }
+
+  /** The earliest time, or `Infinity` when empty. */
+  get nextTime(): number {
+    return this.#items.length > 0 ? this.#times[0]! : Number.POSITIVE_INFINITY;
+  }
+
+  /** Adds `item`, due at `time`. */
+  add(time: number, item: T): void {
+    let i = this.#items.length;
+    this.#times.push(time);
+    this.#order.push(this.#nextOrder++);
+    this.#items.push(item);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.#before(i, parent)) break;
+      this.#swap(i, parent);
+      i = parent;
+    }
+  }
+
+  /** Removes and returns the earliest entry if it is due at `now`; otherwise `undefined`. */
+  takeDue(now: number): T | undefined {
+    if (this.#items.length === 0 || this.#times[0]! > now) return undefined;
+    const item = this.#items[0]!;
+    const last = this.#items.length - 1;
+    this.#swap(0, last);
+    this.#times.pop();
+    this.#order.pop();
+    this.#items.pop();
+    const n = this.#items.length;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < n && this.#before(left, smallest)) smallest = left;
+      if (right < n && this.#before(right, smallest)) smallest = right;
+      if (smallest === i) break;
+      this.#swap(i, smallest);
+      i = smallest;
+    }
+    return item;
+  }
+
+  /** Removes every entry and returns their items, in no particular order. */
+  takeAll(): T[] {
+    const items = this.#items;
+    this.clear();
+    return items;
+  }
+
+  /** Removes every entry. */
+  clear(): void {
+    this.#times = [];
+    this.#order = [];
+    this.#items = [];
+  }
+
+  #before(i: number, j: number): boolean {
+    const ti = this.#times[i]!;
+    const tj = this.#times[j]!;
+    return ti < tj || (ti === tj && this.#order[i]! < this.#order[j]!);
+  }
+
+  #swap(i: number, j: number): void {
+    const t = this.#times[i]!;
+    this.#times[i] = this.#times[j]!;
+    this.#times[j] = t;
+    const o = this.#order[i]!;
+    this.#order[i] = this.#order[j]!;
+    this.#order[j] = o;
+    const item = this.#items[i]!;
+    this.#items[i] = this.#items[j]!;
+    this.#items[j] = item;
+  }
+}

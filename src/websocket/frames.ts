@@ -1,0 +1,271 @@
+import { ByteQueue } from "../core/ByteQueue.js";
+
+/*
+ * RFC 6455 framing, platform-neutral: one encoder and an incremental decoder. The
+ * in-memory network speaks real frames with these; the node transport frames its sends
+ * with the encoder and leaves parsing to ws's receiver.
+ */
+
+/** Frame opcodes. */
+export const OPCODE_CONTINUATION = 0x0;
+export const OPCODE_TEXT = 0x1;
+export const OPCODE_BINARY = 0x2;
+export const OPCODE_CLOSE = 0x8;
+export const OPCODE_PING = 0x9;
+export const OPCODE_PONG = 0xa;
+
+/** Close codes a peer may put in a close frame (RFC 6455 §7.4, as ws checks them). */
+export function isValidReceivedCloseCode(code: number): boolean {
+  return (
+    (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
+    (code >= 3000 && code <= 4999)
+  );
+}
+
+/** Godot's close reasons for the failures it detects itself (reference §7.6). */
+export const FAILURE_REASONS: Record<number, string> = {
+  1002: "Protocol error",
+  1006: "Abnormal closure",
+  1007: "Invalid frame payload data",
+  1009: "Message too big",
+};
+
+/**
+ * Encodes one final frame. `mask` (4 bytes) masks the payload, as clients must;
+ * `allocate` lets a platform supply pooled memory. The payload is copied, so the caller
+ * may reuse its buffer at once.
+ */
+export function encodeFrame(
+  opcode: number,
+  payload: Uint8Array,
+  mask: Uint8Array | null,
+  allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
+): Uint8Array {
+  const length = payload.byteLength;
+  const lengthBytes = length < 126 ? 0 : length < 65536 ? 2 : 8;
+  const headerLength = 2 + lengthBytes + (mask === null ? 0 : 4);
+  const frame = allocate(headerLength + length);
+  frame[0] = 0x80 | opcode;
+  const maskBit = mask === null ? 0 : 0x80;
+  if (lengthBytes === 0) {
+    frame[1] = maskBit | length;
+  } else if (lengthBytes === 2) {
+    frame[1] = maskBit | 126;
+    frame[2] = length >>> 8;
+    frame[3] = length & 0xff;
+  } else {
+    frame[1] = maskBit | 127;
+    const high = Math.floor(length / 0x100000000);
+    frame[2] = (high >>> 24) & 0xff;
+    frame[3] = (high >>> 16) & 0xff;
+    frame[4] = (high >>> 8) & 0xff;
+    frame[5] = high & 0xff;
+    frame[6] = (length >>> 24) & 0xff;
+    frame[7] = (length >>> 16) & 0xff;
+    frame[8] = (length >>> 8) & 0xff;
+    frame[9] = length & 0xff;
+  }
+  if (mask === null) {
+    frame.set(payload, headerLength);
+    return frame;
+  }
+  const offset = headerLength - 4;
+  frame[offset] = mask[0]!;
+  frame[offset + 1] = mask[1]!;
+  frame[offset + 2] = mask[2]!;
+  frame[offset + 3] = mask[3]!;
+  for (let i = 0; i < length; i++) frame[headerLength + i] = payload[i]! ^ mask[i & 3]!;
+  return frame;
+}
+
+/** The payload of a close frame: the code (big-endian) and the UTF-8 reason. */
+export function closePayload(code: number, reason: Uint8Array): Uint8Array {
+  const payload = new Uint8Array(2 + reason.byteLength);
+  payload[0] = code >>> 8;
+  payload[1] = code & 0xff;
+  payload.set(reason, 2);
+  return payload;
+}
+
+/** What a {@link FrameDecoder} reports. */
+export interface FrameHandler {
+  /** While true, parsing stops after the current frame and resumes at the next `push`. */
+  readonly receivingPaused: boolean;
+  /** A complete data message. */
+  onMessage(data: Uint8Array, isText: boolean): void;
+  /** A ping with its payload. */
+  onPing(data: Uint8Array): void;
+  /** A pong. */
+  onPong(): void;
+  /** A close frame: its code (1005 when it had none) and reason. */
+  onClose(code: number, reason: string): void;
+  /** The input broke the protocol: the close code to fail the connection with, and Godot's reason. */
+  onFailure(code: number, reason: string): void;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function validUtf8(bytes: Uint8Array): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Parses frames as they arrive, reassembles fragmented messages, and checks everything
+ * ws's receiver checks (reserved bits, masking direction, control frame rules, close
+ * codes, UTF-8 of text and close reasons). A message longer than `maxPayload` (> 0)
+ * fails with 1009 as soon as its header shows it. After a close frame or a failure it
+ * ignores the rest.
+ */
+export class FrameDecoder {
+  readonly #input = new ByteQueue();
+  readonly #header = new Uint8Array(14);
+  readonly #expectMasked: boolean;
+  readonly #maxPayload: number;
+  #fragments: Uint8Array[] = [];
+  #fragmentedLength = 0;
+  #fragmentedText = false;
+  #inMessage = false;
+  #stopped = false;
+
+  constructor(expectMasked: boolean, maxPayload: number) {
+    this.#expectMasked = expectMasked;
+    this.#maxPayload = maxPayload;
+  }
+
+  /** Bytes received and not parsed yet (held while the handler pauses). */
+  get pendingBytes(): number {
+    return this.#input.length;
+  }
+
+  /** Whether parsing has stopped (close frame or failure). */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Feeds received bytes, reporting every complete frame to `handler`. */
+  push(chunk: Uint8Array, handler: FrameHandler): void {
+    if (this.#stopped) return;
+    this.#input.push(chunk);
+    while (!this.#stopped && !handler.receivingPaused && this.#next(handler)) {}
+  }
+
+  #fail(handler: FrameHandler, code: number): false {
+    this.#stopped = true;
+    this.#input.clear();
+    this.#fragments = [];
+    handler.onFailure(code, FAILURE_REASONS[code] ?? "");
+    return false;
+  }
+
+  /** Parses one frame if it is complete; false when more bytes are needed. */
+  #next(handler: FrameHandler): boolean {
+    const input = this.#input;
+    const header = this.#header;
+    if (!input.peek(header, 2)) return false;
+    const fin = (header[0]! & 0x80) !== 0;
+    const opcode = header[0]! & 0x0f;
+    if ((header[0]! & 0x70) !== 0) return this.#fail(handler, 1002);
+    const masked = (header[1]! & 0x80) !== 0;
+    if (masked !== this.#expectMasked) return this.#fail(handler, 1002);
+    const shortLength = header[1]! & 0x7f;
+    const isControl = (opcode & 0x8) !== 0;
+    if (isControl) {
+      if (opcode !== OPCODE_CLOSE && opcode !== OPCODE_PING && opcode !== OPCODE_PONG) {
+        return this.#fail(handler, 1002);
+      }
+      if (!fin || shortLength > 125) return this.#fail(handler, 1002);
+    } else if (opcode === OPCODE_CONTINUATION) {
+      if (!this.#inMessage) return this.#fail(handler, 1002);
+    } else if (opcode === OPCODE_TEXT || opcode === OPCODE_BINARY) {
+      if (this.#inMessage) return this.#fail(handler, 1002);
+    } else {
+      return this.#fail(handler, 1002);
+    }
+    const lengthBytes = shortLength === 126 ? 2 : shortLength === 127 ? 8 : 0;
+    const headerLength = 2 + lengthBytes + (masked ? 4 : 0);
+    if (!input.peek(header, headerLength)) return false;
+    let length = shortLength;
+    if (lengthBytes === 2) {
+      length = (header[2]! << 8) | header[3]!;
+    } else if (lengthBytes === 8) {
+      const high = ((header[2]! << 24) | (header[3]! << 16) | (header[4]! << 8) | header[5]!) >>> 0;
+      if (high > 0x1fffff) return this.#fail(handler, 1009);
+      const low = ((header[6]! << 24) | (header[7]! << 16) | (header[8]! << 8) | header[9]!) >>> 0;
+      length = high * 0x100000000 + low;
+    }
+    if (!isControl && this.#maxPayload > 0) {
+      const total = (opcode === OPCODE_CONTINUATION ? this.#fragmentedLength : 0) + length;
+      if (total > this.#maxPayload) return this.#fail(handler, 1009);
+    }
+    if (input.length < headerLength + length) return false;
+    input.read(header, headerLength);
+    const payload = new Uint8Array(length);
+    input.read(payload, length);
+    if (masked) {
+      const m = headerLength - 4;
+      const k0 = header[m]!;
+      const k1 = header[m + 1]!;
+      const k2 = header[m + 2]!;
+      const k3 = header[m + 3]!;
+      for (let i = 0; i < length; i++) {
+        const key = (i & 3) === 0 ? k0 : (i & 3) === 1 ? k1 : (i & 3) === 2 ? k2 : k3;
+        payload[i] = payload[i]! ^ key;
+      }
+    }
+    if (isControl) return this.#control(opcode, payload, handler);
+    if (opcode !== OPCODE_CONTINUATION) {
+      this.#fragmentedText = opcode === OPCODE_TEXT;
+      this.#fragmentedLength = 0;
+    }
+    if (!fin) {
+      this.#inMessage = true;
+      this.#fragments.push(payload);
+      this.#fragmentedLength += length;
+      return true;
+    }
+    let message = payload;
+    if (this.#inMessage) {
+      this.#fragments.push(payload);
+      message = new Uint8Array(this.#fragmentedLength + length);
+      let offset = 0;
+      for (const part of this.#fragments) {
+        message.set(part, offset);
+        offset += part.byteLength;
+      }
+      this.#fragments = [];
+      this.#inMessage = false;
+    }
+    if (this.#fragmentedText && validUtf8(message) === null) return this.#fail(handler, 1007);
+    handler.onMessage(message, this.#fragmentedText);
+    return true;
+  }
+
+  #control(opcode: number, payload: Uint8Array, handler: FrameHandler): boolean {
+    if (opcode === OPCODE_PING) {
+      handler.onPing(payload);
+      return true;
+    }
+    if (opcode === OPCODE_PONG) {
+      handler.onPong();
+      return true;
+    }
+    if (payload.byteLength === 1) return this.#fail(handler, 1002);
+    let code = 1005;
+    let reason = "";
+    if (payload.byteLength >= 2) {
+      code = (payload[0]! << 8) | payload[1]!;
+      if (!isValidReceivedCloseCode(code)) return this.#fail(handler, 1002);
+      const text = validUtf8(payload.subarray(2));
+      if (text === null) return this.#fail(handler, 1007);
+      reason = text;
+    }
+    this.#stopped = true;
+    this.#input.clear();
+    handler.onClose(code, reason);
+    return false;
+  }
+}
