@@ -23,6 +23,7 @@ export function defineTcpContract(makeWorld: () => ContractWorld): void {
 
     beforeEach(() => {
       world = makeWorld();
+      routes = [];
       server = new TCPServer(world.options);
       expect(server.listen(0)).toBe(OK);
     });
@@ -32,9 +33,12 @@ export function defineTcpContract(makeWorld: () => ContractWorld): void {
       await world.dispose();
     });
 
+    let routes: { host: string; port: number }[] = [];
+
     /** Connects a client (through the world's route) and returns it with the accepted peer. */
     async function connectPair(): Promise<{ client: StreamPeerTCP; accepted: StreamPeerTCP }> {
       const target = await world.route(server.getLocalPort());
+      routes.push(target);
       const client = new StreamPeerTCP(world.options);
       expect(client.connectToHost(target.host, target.port)).toBe(OK);
       await world.until(
@@ -114,6 +118,21 @@ export function defineTcpContract(makeWorld: () => ContractWorld): void {
       expect(client.getStatus()).toBe(STATUS_ERROR);
       expect(accepted.getStatus()).toBe(STATUS_ERROR);
       expect(client.putData(new Uint8Array([1]))).toBe(FAILED);
+    });
+
+    it("a port that refuses new connections fails them with STATUS_ERROR while an open one goes on", async () => {
+      const { client, accepted } = await connectPair();
+      world.refuseRouted();
+      const late = new StreamPeerTCP(world.options);
+      const first = routes[0]!;
+      expect(late.connectToHost(first.host, first.port)).toBe(OK);
+      await world.until([late], () => late.getStatus() !== STATUS_CONNECTING);
+      expect(late.getStatus()).toBe(STATUS_ERROR);
+      client.putData(new Uint8Array([42]));
+      await world.until([accepted], () => accepted.getAvailableBytes() === 1);
+      expect(accepted.getU8()).toBe(42);
+      client.disconnectFromHost();
+      accepted.disconnectFromHost();
     });
 
     it("disconnectFromHost() is STATUS_NONE at once and the remote sees an orderly close", async () => {

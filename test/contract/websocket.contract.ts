@@ -327,6 +327,21 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
       expect(client.getCloseCode()).toBe(-1);
     });
 
+    it("a server port that refuses new connections fails new clients with -1 while connected ones go on", async () => {
+      listen();
+      const { client, id, url } = await connect();
+      world.refuseRouted();
+      const late = new WebSocketPeer(world.options);
+      expect(late.connectToUrl(url)).toBe(OK);
+      await world.until([late, server], () => late.getReadyState() === STATE_CLOSED);
+      expect(late.getCloseCode()).toBe(-1);
+      expect(client.sendText("still here")).toBe(OK);
+      await world.until([client, server], () => server.getAvailablePacketCount() > 0);
+      expect(server.getPacketPeer()).toBe(id);
+      expect(text(server.getPacket())).toBe("still here");
+      expect(server.getPeerCount()).toBe(1);
+    });
+
     it("a reset is reported as -1 on both sides", async () => {
       listen();
       const { client, id } = await connect();

@@ -28,6 +28,8 @@ export interface ContractWorld {
   resetRouted(): void;
   /** Drops every routed connection silently (no FIN, no reset). */
   dropRouted(): void;
+  /** Refuses new connections on every route; the routed connections already made go on. */
+  refuseRouted(): void;
   /** A port on which nothing listens. */
   closedPort(): Promise<number>;
   /** A host name that does not resolve. */
@@ -74,6 +76,9 @@ export function createNodeWorld(): ContractWorld {
     },
     dropRouted() {
       for (const proxy of proxies) proxy.dropAllSilently();
+    },
+    refuseRouted() {
+      for (const proxy of proxies) proxy.stopListening();
     },
     async closedPort() {
       const server = net.createServer();
@@ -132,6 +137,9 @@ export function createMemoryWorld(seed = 1): ContractWorld & { network: MemoryNe
     dropRouted() {
       for (const port of routedPorts)
         for (const connection of network.connections("127.0.0.1", port)) connection.drop();
+    },
+    refuseRouted() {
+      for (const port of routedPorts) network.refuseConnections("127.0.0.1", port);
     },
     async closedPort() {
       return 40000;

@@ -55,6 +55,14 @@ export class FaultProxy {
     }
   }
 
+  /**
+   * Stops listening, so new connections are refused by the system (ECONNREFUSED) while
+   * the ones already forwarded go on.
+   */
+  stopListening(): void {
+    if (this.server.listening) this.server.close();
+  }
+
   /** New connections are reset at once (existing ones are unaffected). */
   refuse(refusing = true): void {
     this.#refusing = refusing;
