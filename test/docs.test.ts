@@ -19,6 +19,8 @@ describe("docs/testing.md", () => {
  * and signals), computed from the source with the TypeScript compiler: members that are
  * private, protected, `#private` or marked `@internal` are not part of the API.
  */
+const docs = new Map<string, Map<string, string>>();
+
 function publicApi(): Map<string, string[]> {
   const entry = fileURLToPath(new URL("../src/index.ts", import.meta.url));
   const program = ts.createProgram([entry], {
@@ -34,6 +36,7 @@ function publicApi(): Map<string, string[]> {
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     if (!(symbol.flags & ts.SymbolFlags.Class)) continue;
     const members: string[] = [];
+    docs.set(exported.name, new Map());
     for (const member of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol))) {
       const declaration = member.declarations?.[0];
       if (declaration === undefined || !declaration.getSourceFile().fileName.includes("/src/")) continue;
@@ -42,6 +45,9 @@ function publicApi(): Map<string, string[]> {
       if (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
       if (ts.getJSDocTags(declaration).some((tag) => tag.tagName.text === "internal")) continue;
       members.push(member.name);
+      docs
+        .get(exported.name)!
+        .set(member.name, ts.displayPartsToString(member.getDocumentationComment(checker)));
     }
     api.set(exported.name, members);
   }
@@ -77,5 +83,41 @@ describe("docs/porting.md", () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+});
+
+describe("TSDoc", () => {
+  // The classes that port a Godot class: each public member's documentation names the
+  // Godot member it ports (or says it is gdnet's own addition).
+  const ported = [
+    "PacketPeer",
+    "StreamPeer",
+    "StreamPeerBuffer",
+    "PacketPeerStream",
+    "StreamPeerTCP",
+    "TCPServer",
+    "TLSOptions",
+    "WebSocketPeer",
+    "WebSocketServer",
+    "WebSocketClient",
+    "HTTPRequest",
+    "MultiplayerPeer",
+    "WebSocketMultiplayerPeer",
+    "SceneMultiplayer",
+  ];
+
+  it("names the Godot original of every public member of the ported classes", () => {
+    const api = publicApi();
+    const unnamed: string[] = [];
+    for (const className of ported) {
+      const members = docs.get(className);
+      if (members === undefined) continue;
+      for (const [member, text] of members) {
+        if (!/Ports|Godot|gdnet addition|gdnet's own/i.test(text))
+          unnamed.push(`${className}.${member}: ${text.slice(0, 60)}`);
+      }
+    }
+    expect(api.size).toBeGreaterThan(10);
+    expect(unnamed).toEqual([]);
   });
 });

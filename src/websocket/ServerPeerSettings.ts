@@ -38,22 +38,32 @@ export interface WebSocketServerOptions {
 export abstract class ServerPeerSettings {
   /** The address `listen` binds to. Default `"*"`. Ports Godot 3's `bind_ip`. */
   bindAddress = "*";
-  /** Extra header lines ("Name: value") in every 101 response. Default `[]`. */
+  /**
+   * Extra header lines ("Name: value") in every 101 response. Default `[]`.
+   * Ports Godot 4's `WebSocketMultiplayerPeer.handshake_headers`.
+   */
   handshakeHeaders: string[] = [];
   /** PEM private key for `wss` (with `tlsCert`). Default `null`. Ports Godot 3's `private_key`. */
   tlsKey: string | null = null;
   /** PEM certificate chain for `wss` (with `tlsKey`). Default `null`. Ports Godot 3's `ssl_certificate`. */
   tlsCert: string | null = null;
-  /** Every peer's `inboundBufferSize` (largest message). Default 65535. */
+  /**
+   * Every peer's `inboundBufferSize` (largest message). Default 65535.
+   * Ports `WebSocketMultiplayerPeer.inbound_buffer_size` (Godot 3: `set_buffers`).
+   */
   inboundBufferSize = 65535;
   /**
    * Every peer's `outboundBufferSize`, so a peer that never reads cannot grow the
    * server's memory: sends to it fail once this much waits. Default 65535.
+   * Ports `WebSocketMultiplayerPeer.outbound_buffer_size` (Godot 3: `set_buffers`).
    */
   outboundBufferSize = 65535;
-  /** Every peer's `maxQueuedPackets`. Default 4096. */
+  /**
+   * Every peer's `maxQueuedPackets`. Default 4096.
+   * Ports `WebSocketMultiplayerPeer.max_queued_packets` (Godot 3: `set_buffers`).
+   */
   maxQueuedPackets = 4096;
-  /** Every peer's `closeTimeout`, in seconds. Default 5. */
+  /** Every peer's `closeTimeout`, in seconds. Default 5. gdnet addition (Godot waits forever). */
   closeTimeout = 5;
   /**
    * Seconds a connection may take from TCP accept to a complete upgrade before it is
@@ -69,7 +79,10 @@ export abstract class ServerPeerSettings {
   #supportedProtocols: string[] = [];
   #heartbeatInterval = 0;
 
-  /** Subprotocols accepted; the setter strips whitespace. Default `[]`. */
+  /**
+   * Subprotocols accepted; the setter strips whitespace. Default `[]`.
+   * Ports `WebSocketMultiplayerPeer.supported_protocols` (Godot 3: `listen(port, protocols)`).
+   */
   get supportedProtocols(): string[] {
     return this.#supportedProtocols.slice();
   }
@@ -78,7 +91,10 @@ export abstract class ServerPeerSettings {
     this.#supportedProtocols = protocols.map((protocol) => String(protocol).trim());
   }
 
-  /** Every peer's `heartbeatInterval`, in seconds (negative values ignored). Default 0. */
+  /**
+   * Every peer's `heartbeatInterval`, in seconds (negative values ignored). Default 0.
+   * gdnet addition: Godot 4 sets `WebSocketPeer.heartbeat_interval` per peer only.
+   */
   get heartbeatInterval(): number {
     return this.#heartbeatInterval;
   }
