@@ -1,4 +1,5 @@
 import { ErrorCode } from "./ErrorCode.js";
+import { Godot3ClientPeer } from "./multiplayer/Godot3ClientPeer.js";
 import { Signal } from "./Signal.js";
 import { TLSOptions } from "./TLSOptions.js";
 import type { NetworkOptions } from "./transport/Transport.js";
@@ -17,10 +18,16 @@ const RECORD_ERROR = 5;
  *
  * Ports Godot 3's `WebSocketClient`. Signals are emitted only inside
  * {@link WebSocketClient.poll}, after the peer's state is updated, in event order.
- * `dataReceived` is emitted once per packet. Godot 3's multiplayer mode (`gd_mp_api`)
- * is not available yet.
+ * `dataReceived` is emitted once per packet.
+ *
+ * With `gdMpApi` (Godot 3's `gd_mp_api`) the client is a multiplayer peer that speaks
+ * Godot 3's high-level protocol with a Godot 3 or gdnet server (see
+ * `docs/multiplayer.md`). In that mode it emits `connectionSucceeded`,
+ * `connectionFailed`, `serverDisconnected`, `peerConnected` and `peerDisconnected`
+ * instead of `connectionEstablished`, `connectionClosed`, `connectionError` and
+ * `dataReceived`, and `getPacket`/`putPacket` carry multiplayer packets.
  */
-export class WebSocketClient implements WebSocketPeerObserver {
+export class WebSocketClient extends Godot3ClientPeer implements WebSocketPeerObserver {
   /** Not connected. Ports `NetworkedMultiplayerPeer.CONNECTION_DISCONNECTED`. */
   static readonly CONNECTION_DISCONNECTED = 0;
   /** Connecting. Ports `NetworkedMultiplayerPeer.CONNECTION_CONNECTING`. */
@@ -57,6 +64,7 @@ export class WebSocketClient implements WebSocketPeerObserver {
 
   /** Creates a disconnected client, on the default network or the one in `options`. */
   constructor(options?: NetworkOptions) {
+    super();
     this.#peer = new WebSocketPeer(options);
     this.#peer.setObserver(this);
   }
@@ -64,9 +72,9 @@ export class WebSocketClient implements WebSocketPeerObserver {
   /**
    * Connects to `url` offering `protocols`, with `customHeaders` ("Name: value") in the
    * request; the outcome is `connectionEstablished` or `connectionError` at a later
-   * poll. Errors as `WebSocketPeer.connectToUrl`; `gdMpApi = true` returns
-   * `ERR_UNAVAILABLE` for now (Godot 3's multiplayer mode comes later).
-   * Ports `WebSocketClient.connect_to_url`.
+   * poll (in multiplayer mode, `connectionSucceeded` or `connectionFailed`). Errors as
+   * `WebSocketPeer.connectToUrl`. `gdMpApi = true` turns on Godot 3's multiplayer mode
+   * for this connection. Ports `WebSocketClient.connect_to_url`.
    */
   connectToUrl(
     url: string,
@@ -111,9 +119,12 @@ export class WebSocketClient implements WebSocketPeerObserver {
 
   /**
    * `CONNECTION_CONNECTING` while the handshake runs, `CONNECTION_CONNECTED` while open
-   * or closing, otherwise `CONNECTION_DISCONNECTED`. Ports `get_connection_status`.
+   * or closing, otherwise `CONNECTION_DISCONNECTED`. In multiplayer mode, CONNECTING
+   * lasts until the server has sent the id and announced itself (see
+   * `connectionSucceeded`). Ports `get_connection_status`.
    */
-  getConnectionStatus(): number {
+  override getConnectionStatus(): number {
+    if (this.gdMpApi) return super.getConnectionStatus();
     switch (this.#peer.getReadyState()) {
       case WebSocketPeer.STATE_CONNECTING:
         return WebSocketClient.CONNECTION_CONNECTING;
@@ -156,24 +167,21 @@ export class WebSocketClient implements WebSocketPeerObserver {
   }
 
   /**
-   * Called by `connectToUrl` with whether Godot 3's multiplayer mode (`gd_mp_api`) was
-   * asked for; a layer that implements it overrides this. Here: `ERR_UNAVAILABLE` when asked.
+   * Called in `poll()` when the connection is established; emits `connectionEstablished`
+   * (not in multiplayer mode, which waits for the server's id).
    */
-  protected configureGdMpApi(enabled: boolean): ErrorCode {
-    return enabled ? ErrorCode.ERR_UNAVAILABLE : ErrorCode.OK;
-  }
-
-  /** Called in `poll()` when the connection is established; emits `connectionEstablished`. */
   protected onConnected(protocol: string): void {
-    this.connectionEstablished.emit(protocol);
+    if (!this.gdMpApi) this.connectionEstablished.emit(protocol);
   }
 
   /**
    * Called in `poll()` once per packet received (already in `getPeer(1)`'s queue); emits
-   * `dataReceived`. A protocol layered on the client overrides it to consume the packet.
+   * `dataReceived` (in multiplayer mode, takes and applies the packet). A protocol
+   * layered on the client may override it to consume the packet.
    */
   protected onPacket(): void {
-    this.dataReceived.emit();
+    if (this.gdMpApi) this.receiveMultiplayerPacket();
+    else this.dataReceived.emit();
   }
 
   /** Called in `poll()` when the server sent a close frame; emits `serverCloseRequest`. */
@@ -181,14 +189,22 @@ export class WebSocketClient implements WebSocketPeerObserver {
     this.serverCloseRequest.emit(code, reason);
   }
 
-  /** Called in `poll()` when an established connection is gone; emits `connectionClosed`. */
+  /**
+   * Called in `poll()` when an established connection is gone; emits `connectionClosed`
+   * (in multiplayer mode, `serverDisconnected` or `connectionFailed`).
+   */
   protected onClosed(wasClean: boolean): void {
-    this.connectionClosed.emit(wasClean);
+    if (this.gdMpApi) this.multiplayerConnectionEnded();
+    else this.connectionClosed.emit(wasClean);
   }
 
-  /** Called in `poll()` when the connection could not be established; emits `connectionError`. */
+  /**
+   * Called in `poll()` when the connection could not be established; emits
+   * `connectionError` (in multiplayer mode, `connectionFailed`).
+   */
   protected onError(): void {
-    this.connectionError.emit();
+    if (this.gdMpApi) this.multiplayerConnectionEnded();
+    else this.connectionError.emit();
   }
 
   /** @internal */

@@ -1,6 +1,7 @@
 import type { Clock } from "./core/Clock.js";
 import { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
 import { ErrorCode } from "./ErrorCode.js";
+import { Godot3ServerPeer } from "./multiplayer/Godot3ServerPeer.js";
 import { Signal } from "./Signal.js";
 import { resolveNetwork } from "./transport/defaultTransport.js";
 import type { NetworkOptions, Transport } from "./transport/Transport.js";
@@ -18,7 +19,7 @@ import { DeadlineList } from "./websocket/DeadlineList.js";
 import { selectProtocol } from "./websocket/handshake.js";
 import type { WebSocketPeerObserver, WebSocketPeerOwner } from "./websocket/owner.js";
 import { ServerPacketQueue } from "./websocket/ServerPacketQueue.js";
-import { ServerPeerSettings, type WebSocketServerOptions } from "./websocket/ServerPeerSettings.js";
+import type { WebSocketServerOptions } from "./websocket/ServerPeerSettings.js";
 
 export type { WebSocketServerOptions } from "./websocket/ServerPeerSettings.js";
 
@@ -45,9 +46,15 @@ const RECORD_DISCONNECTED = 4;
  * is a {@link WebSocketPeer} (polled by the server) with the server's limits; the
  * server adds a handshake timeout, a peer limit and a handshake hook.
  * In the browser build `listen` returns `ERR_UNAVAILABLE`.
+ *
+ * With `gdMpApi` (Godot 3's `gd_mp_api`) the server is a multiplayer peer that speaks
+ * Godot 3's high-level protocol and relays between its clients, so Godot 3 games play
+ * through it: see `docs/multiplayer.md`. In that mode it emits `peerConnected` and
+ * `peerDisconnected` instead of `clientConnected`, `clientDisconnected` and
+ * `dataReceived`, and `getPacket` reads the packets addressed to the server.
  */
 export class WebSocketServer
-  extends ServerPeerSettings
+  extends Godot3ServerPeer
   implements StagedEventTarget, WebSocketPeerOwner, WebSocketPeerObserver
 {
   /** A client completed the handshake. Ports `client_connected(id, protocol)`. */
@@ -102,8 +109,8 @@ export class WebSocketServer
    * accepted too. `ERR_ALREADY_IN_USE` when listening or for a busy port (with the
    * default bind address `"*"`, at once; with a specific address, at the next poll);
    * `ERR_INVALID_PARAMETER` for a bad port or address, or only one of `tlsKey`/`tlsCert`;
-   * `ERR_UNAVAILABLE` in browsers and, for now, with `gdMpApi` (the multiplayer mode
-   * comes later). Ports `WebSocketServer.listen`.
+   * `ERR_UNAVAILABLE` in browsers. `gdMpApi` (the option, or Godot 3's third argument)
+   * turns on Godot 3's multiplayer mode for this session. Ports `WebSocketServer.listen`.
    */
   listen(port: number, options: WebSocketServerOptions | readonly string[] = {}, gdMpApi = false): ErrorCode {
     const webSocket = this.#transport.webSocket;
@@ -177,6 +184,7 @@ export class WebSocketServer
     this.#timers.clear();
     this.#records.length = 0;
     this.#packets.clear();
+    this.resetMultiplayer();
   }
 
   /** The peer with `id`, or `null`. Ports `WebSocketServer.get_peer`. */
@@ -211,34 +219,45 @@ export class WebSocketServer
 
   /**
    * Closes a peer's connection with `code` and `reason` (the rules of
-   * `WebSocketPeer.close`); `clientDisconnected` follows at a later poll.
+   * `WebSocketPeer.close`); `clientDisconnected` (in multiplayer mode `peerDisconnected`)
+   * follows at a later poll. A boolean instead of a code is Godot 4's
+   * `disconnect_peer(id, force)`: see `MultiplayerPeerApi.disconnectPeer`.
    * `ERR_INVALID_PARAMETER` for an unknown id or an invalid code or reason.
    * Ports `WebSocketServer.disconnect_peer`.
    */
-  disconnectPeer(id: number, code = 1000, reason = ""): ErrorCode {
+  override disconnectPeer(id: number, code: number | boolean = 1000, reason = ""): ErrorCode {
+    if (typeof code === "boolean") return super.disconnectPeer(id, code);
     const peer = this.#peers.get(id);
     if (peer === undefined) return ErrorCode.ERR_INVALID_PARAMETER;
     return peer.close(code, reason);
   }
 
   /**
-   * Packets received from all peers and not yet read (through the server or the peers).
+   * Packets received from all peers and not yet read (through the server or the peers);
+   * in multiplayer mode, the packets addressed to the server.
    * Ports `get_available_packet_count`.
    */
-  getAvailablePacketCount(): number {
+  override getAvailablePacketCount(): number {
+    if (this.gdMpApi) return super.getAvailablePacketCount();
     return this.#packets.count;
   }
 
-  /** The id of the peer whose packet `getPacket` returns next; 0 when none. Ports `get_packet_peer`. */
-  getPacketPeer(): number {
+  /**
+   * The id of the peer whose packet `getPacket` returns next (in multiplayer mode, its
+   * sender); 0 when none. Ports `get_packet_peer`.
+   */
+  override getPacketPeer(): number {
+    if (this.gdMpApi) return super.getPacketPeer();
     return this.#packets.next()?.serverId ?? 0;
   }
 
   /**
    * The oldest packet received from any peer (an empty array when none). Packets of one
-   * peer come in order even when mixed with reads from `getPeer(id)`. Ports `get_packet`.
+   * peer come in order even when mixed with reads from `getPeer(id)`. In multiplayer mode,
+   * the next packet addressed to the server, without its 9-byte header. Ports `get_packet`.
    */
-  getPacket(): Uint8Array {
+  override getPacket(): Uint8Array {
+    if (this.gdMpApi) return super.getPacket();
     return this.#packets.take();
   }
 
@@ -326,28 +345,32 @@ export class WebSocketServer
   }
 
   /**
-   * Called by `listen` with whether Godot 3's multiplayer mode (`gd_mp_api`) was asked
-   * for; a layer that implements it overrides this. Here: `ERR_UNAVAILABLE` when asked.
-   */
-  protected configureGdMpApi(enabled: boolean): ErrorCode {
-    return enabled ? ErrorCode.ERR_UNAVAILABLE : ErrorCode.OK;
-  }
-
-  /**
-   * Called in `poll()` when a client has connected; emits `clientConnected`.
-   * A protocol layered on the server (Godot 3's multiplayer mode) overrides it.
+   * Called in `poll()` when a client has connected; emits `clientConnected` (in
+   * multiplayer mode, announces the peer and emits `peerConnected`). A protocol layered
+   * on the server may override it.
    */
   protected onPeerConnected(id: number, protocol: string): void {
-    this.clientConnected.emit(id, protocol);
+    if (this.gdMpApi) this.announcePeer(id);
+    else this.clientConnected.emit(id, protocol);
   }
 
   /**
    * Called in `poll()` once per packet received from `id` (the packet is already in
-   * the peer's and the server's queue); emits `dataReceived`. A protocol layered on the
-   * server overrides it to consume the packet itself.
+   * the peer's and the server's queue); emits `dataReceived` (in multiplayer mode,
+   * relays the packet instead). A protocol layered on the server may override it to
+   * consume the packet itself.
    */
   protected onPeerPacket(id: number): void {
-    this.dataReceived.emit(id);
+    if (!this.gdMpApi) {
+      this.dataReceived.emit(id);
+      return;
+    }
+    // Read through the server's queue, which keeps it short: the packet of this record,
+    // or the next one if a peer's packets were read directly.
+    const source = this.#packets.next();
+    if (source === undefined) return;
+    const packet = this.#packets.take();
+    this.relayPacket(source.serverId, packet, source.wasStringPacket());
   }
 
   /** Called in `poll()` when a client sent a close frame; emits `clientCloseRequest`. */
@@ -357,10 +380,12 @@ export class WebSocketServer
 
   /**
    * Called in `poll()` when a client's connection is gone (the peer has already been
-   * removed from the server); emits `clientDisconnected`.
+   * removed from the server); emits `clientDisconnected` (in multiplayer mode, tells the
+   * other peers and emits `peerDisconnected`).
    */
   protected onPeerDisconnected(id: number, wasClean: boolean): void {
-    this.clientDisconnected.emit(id, wasClean);
+    if (this.gdMpApi) this.announceDeparture(id);
+    else this.clientDisconnected.emit(id, wasClean);
   }
 
   #decide(handshake: WebSocketHandshake): void {
@@ -369,7 +394,7 @@ export class WebSocketServer
       handshake.destroy();
       return;
     }
-    if (this.#peers.size >= this.maxPeers) {
+    if (this.#peers.size >= this.maxPeers || this.refuseNewConnections) {
       handshake.refuse(503);
       return;
     }

@@ -9,8 +9,10 @@ export { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
 export * from "./ErrorCode.js";
 export { HTTPClient } from "./HTTPClient.js";
 export { HTTPRequest } from "./HTTPRequest.js";
+export { MultiplayerPeer, type MultiplayerPeerApi } from "./MultiplayerPeer.js";
 export { PacketPeer } from "./PacketPeer.js";
 export { PacketPeerStream } from "./PacketPeerStream.js";
+export { SceneMultiplayer } from "./SceneMultiplayer.js";
 export { Signal, type SignalListener } from "./Signal.js";
 export { StreamPeer } from "./StreamPeer.js";
 export { StreamPeerBuffer } from "./StreamPeerBuffer.js";
@@ -38,6 +40,7 @@ export type * from "./transport/tcp.js";
 export type * from "./transport/websocket.js";
 export * from "./variant/index.js";
 export { WebSocketClient } from "./WebSocketClient.js";
+export { WebSocketMultiplayerPeer } from "./WebSocketMultiplayerPeer.js";
 export { WebSocketPeer } from "./WebSocketPeer.js";
 export {
   type WebSocketHandshakeHook,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   ERR_INVALID_PARAMETER,
-  ERR_UNAVAILABLE,
   FAILED,
   MemoryNetwork,
   OK,
@@ -105,12 +104,11 @@ describe("WebSocketClient", () => {
     expect(events).toEqual([]);
   });
 
-  it("getPeer(1) is the peer, other ids are null; Godot 3 helpers and the missing multiplayer mode", () => {
+  it("getPeer(1) is the peer, other ids are null; Godot 3 helpers", () => {
     const { client } = setup();
     expect(client.getPeer(1)).toBeInstanceOf(WebSocketPeer);
     expect(client.getPeer(2)).toBeNull();
     expect(client.getPeer(0)).toBeNull();
-    expect(client.connectToUrl("ws://127.0.0.1:4000/", [], true)).toBe(ERR_UNAVAILABLE);
     expect(client.setBuffers(0, 1, 1, 1)).toBe(ERR_INVALID_PARAMETER);
     expect(client.setBuffers(256, 100, 128, 200)).toBe(OK);
     const peer = client.getPeer(1)!;

@@ -6,7 +6,6 @@ import {
   ERR_ALREADY_IN_USE,
   ERR_INVALID_PARAMETER,
   ERR_OUT_OF_MEMORY,
-  ERR_UNAVAILABLE,
   FAILED,
   OK,
   TLSOptions,
@@ -254,8 +253,6 @@ describe("WebSocketServer on loopback", () => {
     await pump([{ poll: () => (result = busy.poll()) }], () => !busy.isListening());
     expect(result).toBe(ERR_ALREADY_IN_USE);
     expect(busy.getLocalPort()).toBe(0);
-    expect(busy.listen(0, { gdMpApi: true })).toBe(ERR_UNAVAILABLE);
-    expect(busy.listen(0, ["chat"], true)).toBe(ERR_UNAVAILABLE);
     expect(busy.listen(0, ["chat"])).toBe(OK);
     expect(busy.supportedProtocols).toEqual(["chat"]);
     expect(busy.setBuffers(64, 10, 64, 10)).toBe(FAILED);

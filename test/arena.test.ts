@@ -31,8 +31,8 @@ describe("the arena, frame by frame", () => {
     // A 200 ms lag spike on Bob's link: his view falls behind the truth...
     network.setLinkConditions({ latency: 200 }, "arena.test", "bob.test");
     frame(20);
-    const truth = server.players.get(alice.id).x;
-    expect(bob.view.get(alice.id).x).toBeLessThan(truth - 5);
+    const truth = server.players.get(alice.id)!.x;
+    expect(bob.view.get(alice.id)!.x).toBeLessThan(truth - 5);
     // ...and catches up once the spike is over.
     network.setLinkConditions({ latency: 0 }, "arena.test", "bob.test");
     alice.input = new Vector2(0, 0);

@@ -26,6 +26,13 @@ export class ServerPacketQueue {
   /** `count` packets were read from a peer (here or through the peer). */
   taken(count: number): void {
     this.#count -= count;
+    // Nothing waits anywhere: every remembered source is stale. Forgetting them here keeps
+    // the list bounded for servers that read only through their peers.
+    if (this.#count <= 0) {
+      this.#count = 0;
+      this.#sources.length = 0;
+      this.#head = 0;
+    }
   }
 
   /** The peer whose packet comes next, if any. */

@@ -27,7 +27,10 @@ export interface WebSocketServerOptions {
   handshakeTimeout?: number;
   /** The most peers connected at once. */
   maxPeers?: number;
-  /** Godot 3's multiplayer mode: not available yet (`listen` returns `ERR_UNAVAILABLE`). */
+  /**
+   * Godot 3's high-level multiplayer mode (`gd_mp_api`): the server becomes a
+   * multiplayer peer speaking the 9-byte-header protocol (see docs/multiplayer.md).
+   */
   gdMpApi?: boolean;
 }
 

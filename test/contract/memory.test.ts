@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { defineHttpContract } from "./http.contract.js";
+import { defineMultiplayerContract } from "./multiplayer.contract.js";
 import { defineTcpContract } from "./tcp.contract.js";
 import { defineWebSocketContract } from "./websocket.contract.js";
 import { createMemoryWorld } from "./world.js";
@@ -37,3 +38,4 @@ afterAll(() => {
 defineTcpContract(createMemoryWorld);
 defineWebSocketContract(createMemoryWorld);
 defineHttpContract(createMemoryWorld);
+defineMultiplayerContract(createMemoryWorld);

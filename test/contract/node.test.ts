@@ -1,4 +1,5 @@
 import { defineHttpContract } from "./http.contract.js";
+import { defineMultiplayerContract } from "./multiplayer.contract.js";
 import { defineTcpContract } from "./tcp.contract.js";
 import { defineWebSocketContract } from "./websocket.contract.js";
 import { createNodeWorld } from "./world.js";
@@ -7,3 +8,4 @@ import { createNodeWorld } from "./world.js";
 defineTcpContract(createNodeWorld);
 defineWebSocketContract(createNodeWorld);
 defineHttpContract(createNodeWorld);
+defineMultiplayerContract(createNodeWorld);

@@ -1,0 +1,358 @@
+import { ErrorCode } from "./ErrorCode.js";
+import type { MultiplayerPeerApi } from "./MultiplayerPeer.js";
+import {
+  CONNECTION_CONNECTED,
+  CONNECTION_CONNECTING,
+  CONNECTION_DISCONNECTED,
+  TARGET_PEER_BROADCAST,
+  TRANSFER_MODE_RELIABLE,
+} from "./multiplayer/constants.js";
+import {
+  GODOT3_COMMAND_CONFIRM_PATH,
+  GODOT3_COMMAND_RAW,
+  GODOT3_COMMAND_SIMPLIFY_PATH,
+  godot3ConfirmPath,
+} from "./multiplayer/godot3-protocol.js";
+import {
+  SCENE_COMMAND_MASK,
+  SCENE_COMMAND_RAW,
+  SCENE_COMMAND_SYNC,
+  SCENE_COMMAND_SYS,
+  SYS_ADD_PEER,
+  SYS_DEL_PEER,
+  SYS_HEADER_SIZE,
+  SYS_RELAY,
+  sysPeer,
+} from "./multiplayer/godot4-protocol.js";
+import {
+  announceJoin,
+  announceLeave,
+  relayFromClient,
+  sendThroughServer,
+} from "./multiplayer/scene-relay.js";
+import { Signal } from "./Signal.js";
+
+const SERVER_ID = 1;
+
+/**
+ * Godot's high-level multiplayer over a multiplayer peer, the part a server (or a bot)
+ * needs: peer bookkeeping, `sendBytes`/`peerPacket`, and for Godot 4 the server relay that
+ * lets clients reach each other through the server.
+ *
+ * Ports Godot 4's `SceneMultiplayer` and, over a Godot 3 peer (`WebSocketServer` or
+ * `WebSocketClient` with `gdMpApi`), what Godot 3's `MultiplayerAPI` does on the wire.
+ * `poll()` polls the peer and handles every packet; signals are emitted only there.
+ *
+ * gdnet has no scene tree, so RPCs, rsets, node-path caching, spawns and syncs addressed
+ * to this peer are not executed: they are delivered whole, command byte first, through
+ * {@link SceneMultiplayer.scenePacket}. RPCs between Godot clients are relayed untouched.
+ * Over Godot 3, a SIMPLIFY_PATH is answered with CONFIRM_PATH (see
+ * {@link SceneMultiplayer.confirmPaths}). Authentication (`auth_callback`) is not
+ * ported. See `docs/multiplayer.md`.
+ */
+export class SceneMultiplayer {
+  /** A peer joined (on a client: 1 when connected, then each other peer). Ports `peer_connected(id)`. */
+  readonly peerConnected = new Signal<[id: number]>();
+  /** A peer left. Ports `peer_disconnected(id)`. */
+  readonly peerDisconnected = new Signal<[id: number]>();
+  /** A client's connection to the server succeeded. Ports `connected_to_server()`. */
+  readonly connectedToServer = new Signal<[]>();
+  /** A client's connection failed before it succeeded. Ports `connection_failed()`. */
+  readonly connectionFailed = new Signal<[]>();
+  /** A client's connection ended after it succeeded. Ports `server_disconnected()`. */
+  readonly serverDisconnected = new Signal<[]>();
+  /**
+   * Bytes from `send_bytes` (Godot 3: MultiplayerAPI command 4; Godot 4: command 3),
+   * without the command byte, with the sender's id. Ports `peer_packet(id, packet)`.
+   */
+  readonly peerPacket = new Signal<[id: number, packet: Uint8Array]>();
+  /**
+   * Any other packet of Godot's scene layer addressed to this peer (RPC, rset, path
+   * cache, spawn, despawn, sync), whole, with the sender's id: gdnet does not execute
+   * them. gdnet addition.
+   */
+  readonly scenePacket = new Signal<[id: number, packet: Uint8Array]>();
+
+  /**
+   * Godot 4: whether the server announces peers to each other (SYS ADD_PEER/DEL_PEER) and
+   * relays packets between clients (SYS RELAY), and a client sends packets for other
+   * clients through the server. Default true. Ports `server_relay`.
+   */
+  serverRelay = true;
+  /**
+   * Godot 3: whether a SIMPLIFY_PATH from a peer is answered with CONFIRM_PATH, as a
+   * Godot peer answers. Godot 3 clients send an `rpc()` to everyone as one packet only
+   * once every peer, the server included, confirmed the node's path; without the answer
+   * they send one packet per peer (which also works). Default true. gdnet addition.
+   */
+  confirmPaths = true;
+
+  #peer: MultiplayerPeerApi | null = null;
+  readonly #connected = new Set<number>();
+  #lastStatus = CONNECTION_DISCONNECTED;
+  #serverSession = false;
+  #remoteSenderId = 0;
+  readonly #onPeerConnected = (id: number): void => this.#addPeer(id);
+  readonly #onPeerDisconnected = (id: number): void => this.#deletePeer(id);
+
+  /** Creates the API, optionally over `peer` (see {@link SceneMultiplayer.multiplayerPeer}). */
+  constructor(peer: MultiplayerPeerApi | null = null) {
+    if (peer !== null) this.multiplayerPeer = peer;
+  }
+
+  /**
+   * The multiplayer peer this API drives, or `null`. Setting it forgets the previous
+   * peer's state; it learns about peers from the peer's `peerConnected`, so set it before
+   * the peer's first poll. Deviation: a disconnected peer is accepted (Godot refuses it);
+   * the API starts working when the peer connects. Ports `multiplayer_peer`.
+   */
+  get multiplayerPeer(): MultiplayerPeerApi | null {
+    return this.#peer;
+  }
+
+  set multiplayerPeer(peer: MultiplayerPeerApi | null) {
+    if (peer === this.#peer) return;
+    if (this.#peer !== null) {
+      this.#peer.peerConnected.disconnect(this.#onPeerConnected);
+      this.#peer.peerDisconnected.disconnect(this.#onPeerDisconnected);
+      this.clear();
+    }
+    this.#peer = peer;
+    if (peer !== null) {
+      peer.peerConnected.connect(this.#onPeerConnected);
+      peer.peerDisconnected.connect(this.#onPeerDisconnected);
+    }
+    this.#updateStatus();
+  }
+
+  /** Whether a multiplayer peer is set. Ports `has_multiplayer_peer`. */
+  hasMultiplayerPeer(): boolean {
+    return this.#peer !== null;
+  }
+
+  /**
+   * Polls the peer, then handles every packet it received: SYS announcements and relays
+   * (Godot 4), RAW → `peerPacket`, anything else → `scenePacket`. Emits the connection
+   * signals when the peer's status changes. Returns OK. Ports `poll`.
+   */
+  poll(): ErrorCode {
+    this.#updateStatus();
+    const peer = this.#peer;
+    if (peer === null || this.#lastStatus === CONNECTION_DISCONNECTED) return ErrorCode.OK;
+    peer.poll();
+    this.#updateStatus();
+    while (this.#peer === peer && this.#lastStatus === CONNECTION_CONNECTED) {
+      if (peer.getAvailablePacketCount() === 0) break;
+      const sender = peer.getPacketPeer();
+      const packet = peer.getPacket();
+      if (this.#connected.has(sender) && packet.byteLength > 0) {
+        if (peer.godotVersion === 3) this.#processGodot3(peer, sender, packet);
+        else this.#processGodot4(peer, sender, packet);
+      }
+      this.#updateStatus();
+    }
+    return ErrorCode.OK;
+  }
+
+  /** This peer's id (1 on a server), 0 without a connected peer. Ports `get_unique_id`. */
+  getUniqueId(): number {
+    return this.#peer?.getUniqueId() ?? 0;
+  }
+
+  /** Whether this is the server (id 1). Ports `is_server`. */
+  isServer(): boolean {
+    return this.getUniqueId() === SERVER_ID;
+  }
+
+  /**
+   * The ids of the connected peers (on a client, 1 and the other clients), in joining
+   * order. Ports `get_peers`.
+   */
+  getPeers(): number[] {
+    return [...this.#connected];
+  }
+
+  /**
+   * The sender of the packet whose signal is being emitted; 0 outside one.
+   * Ports `get_remote_sender_id`.
+   */
+  getRemoteSenderId(): number {
+    return this.#remoteSenderId;
+  }
+
+  /** Whether the peer refuses new connections. Ports `refuse_new_connections`. */
+  get refuseNewConnections(): boolean {
+    return this.#peer?.refuseNewConnections ?? false;
+  }
+
+  set refuseNewConnections(refuse: boolean) {
+    if (this.#peer !== null) this.#peer.refuseNewConnections = refuse;
+  }
+
+  /**
+   * Sends `bytes` as a RAW packet to peer `id`, to everyone (0) or to everyone but `-id`;
+   * it arrives as `peer_packet(sender, bytes)` on Godot peers and as `peerPacket` on gdnet
+   * ones. `ERR_INVALID_DATA` for empty bytes; `ERR_UNCONFIGURED` without a connected peer;
+   * `ERR_INVALID_PARAMETER` for an unknown peer (Godot 4 says `ERR_BUG`); otherwise the
+   * peer's error. `mode` and `channel` are stored on the peer, without effect.
+   * Ports `send_bytes(bytes, id, mode, channel)`.
+   */
+  sendBytes(
+    bytes: Uint8Array,
+    id: number = TARGET_PEER_BROADCAST,
+    mode: number = TRANSFER_MODE_RELIABLE,
+    channel = 0,
+  ): ErrorCode {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError("sendBytes expects a Uint8Array");
+    if (bytes.byteLength === 0) return ErrorCode.ERR_INVALID_DATA;
+    const peer = this.#peer;
+    if (peer === null || peer.getConnectionStatus() !== CONNECTION_CONNECTED)
+      return ErrorCode.ERR_UNCONFIGURED;
+    const packet = new Uint8Array(bytes.byteLength + 1);
+    packet[0] = peer.godotVersion === 3 ? GODOT3_COMMAND_RAW : SCENE_COMMAND_RAW;
+    packet.set(bytes, 1);
+    peer.transferMode = mode;
+    peer.transferChannel = channel;
+    if (peer.godotVersion === 3) {
+      peer.setTargetPeer(id);
+      return peer.putPacket(packet);
+    }
+    return this.#sendCommand(peer, id, packet);
+  }
+
+  /**
+   * Disconnects peer `id` through the peer (`disconnectPeer(id)`); `peerDisconnected`
+   * follows when the peer reports it (Godot 4's current SceneMultiplayer announces the
+   * departure at once and emits nothing). `ERR_UNCONFIGURED` without a connected peer.
+   * Ports `disconnect_peer`.
+   */
+  disconnectPeer(id: number): ErrorCode {
+    const peer = this.#peer;
+    if (peer === null || peer.getConnectionStatus() !== CONNECTION_CONNECTED)
+      return ErrorCode.ERR_UNCONFIGURED;
+    return peer.disconnectPeer(id);
+  }
+
+  /** Forgets the connected peers (no signal). Ports `clear`. */
+  clear(): void {
+    this.#lastStatus = CONNECTION_DISCONNECTED;
+    this.#connected.clear();
+  }
+
+  #updateStatus(): void {
+    const status = this.#peer?.getConnectionStatus() ?? CONNECTION_DISCONNECTED;
+    if (status === this.#lastStatus) return;
+    const previous = this.#lastStatus;
+    if (previous === CONNECTION_DISCONNECTED) this.#serverSession = this.#peer?.getUniqueId() === SERVER_ID;
+    if (status === CONNECTION_DISCONNECTED) {
+      const wasClient = !this.#serverSession;
+      this.clear();
+      this.#lastStatus = status;
+      if (wasClient && previous === CONNECTION_CONNECTING) this.connectionFailed.emit();
+      else if (wasClient) this.serverDisconnected.emit();
+      return;
+    }
+    this.#lastStatus = status;
+  }
+
+  #addPeer(id: number): void {
+    const peer = this.#peer;
+    if (peer === null || this.#connected.has(id)) return;
+    if (this.#relaysAsServer(peer)) announceJoin(peer, this.#connected, id);
+    this.#connected.add(id);
+    if (id === SERVER_ID && peer.godotVersion === 4) this.connectedToServer.emit();
+    this.peerConnected.emit(id);
+    if (id === SERVER_ID && peer.godotVersion === 3) this.connectedToServer.emit();
+  }
+
+  #deletePeer(id: number): void {
+    const peer = this.#peer;
+    if (peer === null || !this.#connected.delete(id)) return;
+    if (this.#relaysAsServer(peer)) announceLeave(peer, this.#connected, id);
+    this.peerDisconnected.emit(id);
+  }
+
+  /** Godot 4 relay duties fall on this peer: relay on, a server, a transport that leaves relaying to us. */
+  #relaysAsServer(peer: MultiplayerPeerApi): boolean {
+    return this.serverRelay && peer.isServerRelaySupported() && peer.getUniqueId() === SERVER_ID;
+  }
+
+  #processGodot4(peer: MultiplayerPeerApi, sender: number, packet: Uint8Array): void {
+    if ((packet[0]! & SCENE_COMMAND_MASK) !== SCENE_COMMAND_SYS) {
+      this.#deliver(sender, packet, SCENE_COMMAND_RAW, SCENE_COMMAND_SYNC);
+      return;
+    }
+    if (packet.byteLength < SYS_HEADER_SIZE || !this.serverRelay || !peer.isServerRelaySupported()) return;
+    const command = packet[1];
+    const id = sysPeer(packet);
+    const isServer = peer.getUniqueId() === SERVER_ID;
+    if (command === SYS_ADD_PEER || command === SYS_DEL_PEER) {
+      if (isServer || sender !== SERVER_ID || id === SERVER_ID || id === peer.getUniqueId()) return;
+      if (command === SYS_ADD_PEER) this.#addPeer(id);
+      else this.#deletePeer(id);
+      return;
+    }
+    if (command !== SYS_RELAY || packet.byteLength <= SYS_HEADER_SIZE) return;
+    const inner = packet.subarray(SYS_HEADER_SIZE);
+    if (!isServer) {
+      if (sender === SERVER_ID) this.#deliver(id, inner, SCENE_COMMAND_RAW, SCENE_COMMAND_SYNC);
+      return;
+    }
+    if (relayFromClient(peer, this.#connected, sender, id, inner)) {
+      this.#deliver(sender, inner, SCENE_COMMAND_RAW, SCENE_COMMAND_SYNC);
+    }
+  }
+
+  #processGodot3(peer: MultiplayerPeerApi, sender: number, packet: Uint8Array): void {
+    if (this.confirmPaths && (packet[0]! & SCENE_COMMAND_MASK) === GODOT3_COMMAND_SIMPLIFY_PATH) {
+      const answer = godot3ConfirmPath(packet);
+      if (answer !== null) {
+        peer.setTargetPeer(sender);
+        peer.putPacket(answer);
+      }
+    }
+    this.#deliver(sender, packet, GODOT3_COMMAND_RAW, GODOT3_COMMAND_CONFIRM_PATH);
+  }
+
+  /**
+   * Emits a packet of the scene layer: RAW (`raw`) as `peerPacket` without its command
+   * byte (at least one byte of data), other known commands (up to `lastCommand`) as
+   * `scenePacket`. Anything else is dropped.
+   */
+  #deliver(sender: number, packet: Uint8Array, raw: number, lastCommand: number): void {
+    const command = packet[0]! & SCENE_COMMAND_MASK;
+    this.#remoteSenderId = sender;
+    try {
+      if (command === raw) {
+        if (packet.byteLength >= 2) this.peerPacket.emit(sender, packet.slice(1));
+      } else if (command <= lastCommand) {
+        this.scenePacket.emit(sender, packet);
+      }
+    } finally {
+      this.#remoteSenderId = 0;
+    }
+  }
+
+  /** Godot 4's `send_command`: through the server's relay from a client, directly from a server. */
+  #sendCommand(peer: MultiplayerPeerApi, to: number, packet: Uint8Array): ErrorCode {
+    if (
+      this.serverRelay &&
+      peer.isServerRelaySupported() &&
+      peer.getUniqueId() !== SERVER_ID &&
+      to !== SERVER_ID
+    ) {
+      return sendThroughServer(peer, to, packet);
+    }
+    if (to > 0) {
+      if (!this.#connected.has(to)) return ErrorCode.ERR_INVALID_PARAMETER;
+      peer.setTargetPeer(to);
+      return peer.putPacket(packet);
+    }
+    for (const id of this.#connected) {
+      if (to !== TARGET_PEER_BROADCAST && id === -to) continue;
+      peer.setTargetPeer(id);
+      peer.putPacket(packet);
+    }
+    return ErrorCode.OK;
+  }
+}
