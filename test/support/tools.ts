@@ -31,6 +31,7 @@ export function describeWithTool(command: string, name: string, body: () => void
     });
     return;
   }
+  // Conditional: reached only when the tool is missing and this is not CI, and said aloud.
   console.warn(`[gdnet tests] skipping "${name}": ${command} is not installed`);
   describe.skip(name, body);
 }
