@@ -1,11 +1,15 @@
-// npm run bench               every scenario, full size
+// npm run bench               every scenario, full size (several minutes)
 // npm run bench -- --quick    every scenario, small (under two minutes)
 // npm run bench -- --smoke    every scenario once at a tiny size (used by the tests)
-// npm run bench -- --only tcp_bulk,echo_1
-// Prints a table and, last, one line of JSON with the machine, versions, ratios and figures.
+// npm run bench -- --only echo_1,tcp_bulk   (any of the names in the report)
+//
+// Prints one line per figure and, last, one line of JSON:
+// {"machine", "versions", "size", "ratios": {name: gdnet/anchor}, "figures": {name: {...}}}.
+// Every ratio is "higher is better for gdnet" (godot_echo_100: Godot/ws, for the record).
 import { machine, runScenario, versions } from "./harness.mjs";
 import { scenario as broadcast } from "./scenarios/broadcast.mjs";
 import { scenarios as echo } from "./scenarios/echo.mjs";
+import { scenario as godotEcho } from "./scenarios/godot_echo.mjs";
 import { scenario as idle } from "./scenarios/idle.mjs";
 import { scenario as tcpBulk } from "./scenarios/tcp_bulk.mjs";
 import { scenario as tcpSmall } from "./scenarios/tcp_small_100.mjs";
@@ -13,53 +17,105 @@ import { runVariantBench } from "./variant.mjs";
 
 const args = process.argv.slice(2);
 const size = args.includes("--smoke") ? "smoke" : args.includes("--quick") ? "quick" : "full";
-const rounds = { smoke: 1, quick: 3, full: 5 }[size];
+const defaultRounds = { smoke: 1, quick: 2, full: 9 }[size];
 const onlyIndex = args.indexOf("--only");
 const only = onlyIndex >= 0 ? new Set(args[onlyIndex + 1].split(",")) : null;
 
-const scenarios = [...echo, broadcast, idle, tcpBulk, tcpSmall].filter(
-  (s) =>
-    only === null ||
-    only.has(s.name) ||
-    (s.name === "idle_10k" && (only.has("idle_poll_10k") || only.has("idle_memory_10k"))),
+// Variant encoding runs in this process: no server, only encode and decode against
+// JSON.stringify/JSON.parse of the same data, alternated inside runVariantBench.
+const variant = {
+  name: "variant",
+  parts: ["variant_encode", "variant_decode"],
+  async run() {
+    const figures = await runVariantBench({ quick: size !== "full" });
+    return Object.fromEntries(
+      Object.entries(figures).map(([name, f]) => [
+        name,
+        {
+          unit: "ops/s",
+          gdnet: f.ops,
+          anchor: f.anchor_ops,
+          ratio: f.ratio,
+          anchorName: f.anchor,
+          bytes: f.bytes,
+          anchor_bytes: f.anchor_bytes,
+        },
+      ]),
+    );
+  },
+};
+const scenarios = [...echo, broadcast, idle, tcpBulk, tcpSmall, variant, godotEcho].filter(
+  (s) => only === null || only.has(s.name) || (s.parts ?? []).some((part) => only.has(part)),
 );
 
 const ratios = {};
 const figures = {};
+let failed = false;
+const started = performance.now();
 for (const scenario of scenarios) {
-  const started = performance.now();
-  const summary = await runScenario(scenario, { rounds, size });
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const parts = summary.figures ?? { [scenario.name]: summary };
+  const names = scenario.parts ?? [scenario.name];
+  if (scenario.available !== undefined && !scenario.available()) {
+    for (const name of names) {
+      ratios[name] = null;
+      figures[name] = { skipped: "godot3-server is not on PATH" };
+      console.log(`${name.padEnd(16)} skipped: godot3-server is not on PATH`);
+    }
+    continue;
+  }
+  const scenarioStarted = performance.now();
+  let summary;
+  try {
+    summary =
+      scenario.run !== undefined
+        ? await scenario.run()
+        : await runScenario(scenario, { rounds: scenario.rounds?.[size] ?? defaultRounds, size });
+  } catch (error) {
+    failed = true;
+    for (const name of names) {
+      ratios[name] = null;
+      figures[name] = { error: String(error?.message ?? error) };
+      console.log(`${name.padEnd(16)} FAILED: ${figures[name].error}`);
+    }
+    continue;
+  }
+  const seconds = ((performance.now() - scenarioStarted) / 1000).toFixed(1);
+  const parts = scenario.parts === undefined ? { [scenario.name]: summary } : summary;
   for (const [name, figure] of Object.entries(parts)) {
     ratios[name] = round(figure.ratio);
     figures[name] = figure;
-    console.log(
-      `${name.padEnd(16)} gdnet ${fmt(figure.gdnet)} ${figure.unit}  anchor ${fmt(figure.anchor)}  ratio ×${figure.ratio.toFixed(2)}  (${seconds} s)`,
-    );
+    console.log(`${name.padEnd(16)} ${describe(figure)}  (${seconds} s)`);
   }
 }
+const total = ((performance.now() - started) / 1000).toFixed(1);
+console.log(`${"total".padEnd(16)} ${total} s`);
+console.log(JSON.stringify({ machine: machine(), versions: versions(), size, ratios, figures }));
+if (failed) process.exitCode = 1;
 
-// Variant encoding runs in this process: there is no server, only encode and decode
-// against JSON.stringify/JSON.parse of the same data, alternated inside the function.
-if (only === null || only.has("variant")) {
-  const started = performance.now();
-  const variant = await runVariantBench({ quick: size !== "full" });
-  for (const [name, figure] of Object.entries(variant)) {
-    ratios[name] = figure.ratio;
-    const { anchor: anchorName, ...rest } = figure;
-    figures[name] = { ...rest, unit: "ops/s", gdnet: figure.ops, anchor: figure.anchor_ops, anchorName };
-    console.log(
-      `${name.padEnd(16)} gdnet ${fmt(figure.ops)} ops/s  anchor ${fmt(figure.anchor_ops)}  ratio ×${figure.ratio.toFixed(2)}`,
-    );
+/** One human-readable line for a figure. */
+function describe(figure) {
+  if (figure.anchorName !== undefined) {
+    return `gdnet ${fmt(figure.gdnet)} ops/s  anchor ${fmt(figure.anchor)} (${figure.anchorName})  ratio ×${figure.ratio.toFixed(2)}`;
   }
-  console.log(`${"".padEnd(16)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  if (figure.unit === "ns/poll") {
+    return `${figure.ns_per_call.toFixed(1)} ns and ${figure.bytes_per_call.toFixed(3)} bytes per poll with ${figure.connections} idle peers (${figure.empty_ns_per_call.toFixed(1)} ns with none)  ratio ×${figure.ratio.toFixed(2)}`;
+  }
+  if (figure.unit === "heap bytes/connection") {
+    return `gdnet ${fmt(figure.gdnet)} heap bytes/connection  ws ${fmt(figure.anchor)} (${sign(figure.gdnet_minus_anchor_bytes)})  RSS ${fmt(figure.gdnet_rss_per_connection)} vs ${fmt(figure.anchor_rss_per_connection)}  ratio ×${figure.ratio.toFixed(2)}`;
+  }
+  const [a, b] = Object.keys(figure.samples);
+  let line = `${a} ${fmt(figure[a])} ${figure.unit}  ${b} ${fmt(figure[b])}  ratio ×${figure.ratio.toFixed(2)}`;
+  if (figure[`${a}_p50_ms`] !== undefined) {
+    line += `  p50 ${figure[`${a}_p50_ms`].toFixed(2)}/${figure[`${b}_p50_ms`].toFixed(2)} ms  p99 ${figure[`${a}_p99_ms`].toFixed(2)}/${figure[`${b}_p99_ms`].toFixed(2)} ms`;
+  }
+  return line;
 }
-
-console.log(JSON.stringify({ machine: machine(), versions: versions(), size, rounds, ratios, figures }));
 
 function fmt(value) {
   return value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2);
+}
+
+function sign(value) {
+  return `${value >= 0 ? "+" : ""}${Math.round(value)}`;
 }
 
 function round(value) {

@@ -25,6 +25,8 @@ import { connectRequest, parseWebSocketUrl, plainAddress } from "./websocket/url
 
 const EMPTY = new Uint8Array(0);
 const NEVER = Number.POSITIVE_INFINITY;
+/** Shared by every peer without subprotocols (never modified). */
+const NO_PROTOCOLS: string[] = [];
 
 /**
  * A WebSocket connection, client or server side, driven by `poll()`.
@@ -98,7 +100,7 @@ export class WebSocketPeer extends PacketPeer implements StagedEventTarget {
   #observer: WebSocketPeerObserver | null = null;
   #connection: WebSocketConnection | null = null;
   #state = WebSocketPeer.STATE_CLOSED;
-  #supportedProtocols: string[] = [];
+  #supportedProtocols: string[] = NO_PROTOCOLS;
   #heartbeatMs = 0;
   #writeMode = WebSocketPeer.WRITE_MODE_BINARY;
   #closeCode = -1;
@@ -132,7 +134,8 @@ export class WebSocketPeer extends PacketPeer implements StagedEventTarget {
   }
 
   set supportedProtocols(protocols: readonly string[]) {
-    this.#supportedProtocols = protocols.map((protocol) => String(protocol).trim());
+    this.#supportedProtocols =
+      protocols.length === 0 ? NO_PROTOCOLS : protocols.map((protocol) => String(protocol).trim());
   }
 
   /**
@@ -280,7 +283,11 @@ export class WebSocketPeer extends PacketPeer implements StagedEventTarget {
   poll(): void {
     if (this.#owner !== null) return;
     if (this.#ownQueue !== null) this.#ownQueue.drain();
-    if (this.#state === WebSocketPeer.STATE_OPEN || this.#state === WebSocketPeer.STATE_CLOSING) {
+    // The clock is read only when a timer runs (heartbeat while OPEN, the closing timeout).
+    if (
+      (this.#state === WebSocketPeer.STATE_OPEN && this.#heartbeatMs > 0) ||
+      this.#state === WebSocketPeer.STATE_CLOSING
+    ) {
       this.serviceTimers(this.#now());
     }
   }

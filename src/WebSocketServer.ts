@@ -1,3 +1,4 @@
+import { detachString } from "./core/bytes.js";
 import type { Clock } from "./core/Clock.js";
 import { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
 import { ErrorCode } from "./ErrorCode.js";
@@ -390,6 +391,8 @@ export class WebSocketServer
 
   #decide(handshake: WebSocketHandshake): void {
     if (handshake.settled) return;
+    // Decided now, one way or the other: its timeout no longer applies.
+    this.#handshakes.remove(handshake);
     if (this.#listener === null) {
       handshake.destroy();
       return;
@@ -425,7 +428,8 @@ export class WebSocketServer
       peer,
     );
     const host = handshake.headers.get("host") ?? "";
-    const url = `${this.#secure ? "wss" : "ws"}://${host}${handshake.path}`;
+    // Detached: the Host header is a slice of the request, which the peer must not keep.
+    const url = detachString(`${this.#secure ? "wss" : "ws"}://${host}${handshake.path}`);
     peer.adoptServerConnection(
       this,
       id,

@@ -1,11 +1,24 @@
-// broadcast_1000: the server sends one 64-byte message to all of 1,000 clients every
-// frame, as fast as it can; the clients (plain `ws`, the same for both variants) count
-// what they receive. Delivered messages per second.
-// gdnet: WebSocketServer.broadcast() in a frame loop. Anchor: a `ws.send` loop over the
-// clients in the same kind of loop. Both skip a client whose outbound queue is full
-// (gdnet's outboundBufferSize, 65535 bytes by default), so neither queues without bound.
+// broadcast_1000: the server sends one 64-byte binary message to each of 1,000 clients
+// every frame, as fast as it can; the clients (plain `ws`, the same for both variants,
+// in one process) count what they receive over a measurement window after a warm-up.
+// Delivered messages per second.
+//
+// gdnet: WebSocketServer.broadcast() in a frame loop (framed once, the same bytes
+// written to every peer). Anchor: a `ws.send` loop over the clients in the same kind of
+// loop. Both skip a client whose outbound queue is full (65535 bytes, gdnet's default
+// outboundBufferSize), so neither queues without bound.
 import WebSocket, { WebSocketServer } from "ws";
-import { gdnet, main, ready, result, throughputSummary, tick } from "./common.mjs";
+import {
+  fail,
+  gdnet,
+  main,
+  measurementWindow,
+  ready,
+  result,
+  throughputSummary,
+  tick,
+  waitUntilDone,
+} from "./common.mjs";
 
 const LIMIT = 65535;
 const message = new Uint8Array(64).fill(5);
@@ -13,23 +26,13 @@ const message = new Uint8Array(64).fill(5);
 export const scenario = {
   name: "broadcast_1000",
   file: new URL(import.meta.url),
-  unit: "messages/s",
   params: {
-    smoke: { clients: 20, seconds: 0.3, warmup: 0.1 },
-    quick: { clients: 1000, seconds: 2, warmup: 0.5 },
-    full: { clients: 1000, seconds: 5, warmup: 1 },
+    smoke: { clients: 20, seconds: 0.2, warmup: 0.1 },
+    quick: { clients: 1000, seconds: 0.8, warmup: 0.3 },
+    full: { clients: 1000, seconds: 1.5, warmup: 0.5 },
   },
   summarize: throughputSummary("messages/s"),
 };
-
-/** Waits (server side) until `count` clients are connected, then broadcasts each frame. */
-async function broadcastLoop(connected, count, send) {
-  while (connected() < count) await tick();
-  for (;;) {
-    send();
-    await tick();
-  }
-}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await main({
@@ -39,30 +42,26 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       server.outboundBufferSize = LIMIT;
       server.listen(0);
       ready(server.getLocalPort());
-      await broadcastLoop(
-        () => {
-          server.poll();
-          return server.getPeerCount();
-        },
-        clients,
-        () => {
-          server.poll();
-          server.broadcast(message);
-        },
-      );
+      while (server.getPeerCount() < clients) {
+        server.poll();
+        await tick();
+      }
+      for (;;) {
+        server.poll();
+        server.broadcast(message);
+        await tick();
+      }
     },
     async "server:anchor"({ clients }) {
       const server = new WebSocketServer({ port: 0, perMessageDeflate: false });
       server.on("listening", () => ready(server.address().port));
-      await broadcastLoop(
-        () => server.clients.size,
-        clients,
-        () => {
-          for (const client of server.clients) {
-            if (client.bufferedAmount + message.byteLength <= LIMIT) client.send(message);
-          }
-        },
-      );
+      while (server.clients.size < clients) await tick();
+      for (;;) {
+        for (const client of server.clients) {
+          if (client.bufferedAmount + message.byteLength <= LIMIT) client.send(message);
+        }
+        await tick();
+      }
     },
     async "client:gdnet"(params) {
       await countMessages(params);
@@ -73,10 +72,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
 }
 
-async function countMessages({ clients, seconds, warmup, port }) {
-  let count = 0;
-  let measuring = false;
-  const sockets = [];
+async function countMessages(params) {
+  const { clients, port } = params;
+  let window = null;
   await new Promise((resolve) => {
     let open = 0;
     for (let i = 0; i < clients; i++) {
@@ -84,17 +82,12 @@ async function countMessages({ clients, seconds, warmup, port }) {
       socket.on("open", () => {
         if (++open === clients) resolve();
       });
-      socket.on("message", () => {
-        if (measuring) count++;
-      });
-      sockets.push(socket);
+      socket.on("message", () => window?.record());
+      socket.on("error", (error) => fail(`client: ${error.message}`));
+      socket.on("close", () => fail("client: a connection closed"));
     }
   });
-  await new Promise((resolve) => setTimeout(resolve, warmup * 1000));
-  measuring = true;
-  const start = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  measuring = false;
-  result({ rate: count / ((performance.now() - start) / 1000) });
-  process.exit(0);
+  window = measurementWindow(params);
+  await waitUntilDone(window);
+  result({ rate: window.rate() });
 }

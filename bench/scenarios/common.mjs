@@ -1,19 +1,34 @@
 // Shared pieces of the scenario processes.
 import { median } from "../harness.mjs";
 
+/** Yields to the event loop once (a frame loop's turn: Node runs its I/O, then comes back). */
 export const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** gdnet from the build (the bench measures what users import). */
 export async function gdnet() {
   return import("../../dist/index.js");
 }
 
-/** Entry point of a scenario process: `node file role variant params`. */
+/**
+ * Entry point of a scenario process: `node file role variant params`. A process never
+ * outlives `params.lifetime` seconds (default 120), so a harness that dies cannot leave
+ * a spinning frame loop behind.
+ */
 export async function main(roles) {
   const [role, variant, json] = process.argv.slice(2);
   const params = JSON.parse(json);
   const run = roles[`${role}:${variant}`];
   if (!run) throw new Error(`no role ${role}:${variant}`);
+  setTimeout(
+    () => {
+      console.error(`${role} ${variant}: lifetime exceeded`);
+      process.exit(3);
+    },
+    (params.lifetime ?? 120) * 1000,
+  ).unref();
   await run(params);
 }
 
@@ -21,21 +36,63 @@ export function ready(port) {
   console.log(`READY ${port}`);
 }
 
+/** Prints the client's result line and ends the process. */
 export function result(value) {
   console.log(`RESULT ${JSON.stringify(value)}`);
+  process.exit(0);
 }
 
-/** Summary for a throughput scenario whose samples carry `rate`. */
-export function throughputSummary(unit) {
+/** Fails the process with a message (a connection that could not be made, …). */
+export function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
+
+/**
+ * A measurement window: `warmup` seconds ignored, then `seconds` measured. `record(n)`
+ * counts `n` events at the current time; events outside the window are ignored.
+ */
+export function measurementWindow({ seconds, warmup }) {
+  const start = performance.now() + warmup * 1000;
+  const end = start + seconds * 1000;
+  let count = 0;
+  return {
+    start,
+    end,
+    get done() {
+      return performance.now() >= end;
+    },
+    /** Whether `now` is inside the window. */
+    inside(now) {
+      return now >= start && now < end;
+    },
+    record(n = 1) {
+      const now = performance.now();
+      if (now >= start && now < end) count += n;
+    },
+    /** Events per second over the window. */
+    rate() {
+      return count / ((end - start) / 1000);
+    },
+  };
+}
+
+/** Waits until `window.done`, polling every 10 ms of real time (for event-driven clients). */
+export async function waitUntilDone(window) {
+  while (!window.done) await sleep(Math.max(1, Math.min(10, window.end - performance.now())));
+}
+
+/** Summary for a scenario whose samples carry `rate`: medians of both variants and their ratio. */
+export function throughputSummary(unit, [a, b] = ["gdnet", "anchor"]) {
   return (samples) => {
-    const gdnetRate = median(samples.gdnet.map((s) => s.rate));
-    const anchorRate = median(samples.anchor.map((s) => s.rate));
+    const rateA = median(samples[a].map((s) => s.rate));
+    const rateB = median(samples[b].map((s) => s.rate));
     return {
       unit,
-      gdnet: gdnetRate,
-      anchor: anchorRate,
-      ratio: gdnetRate / anchorRate,
-      samples: { gdnet: samples.gdnet.map((s) => s.rate), anchor: samples.anchor.map((s) => s.rate) },
+      [a]: rateA,
+      [b]: rateB,
+      ratio: rateA / rateB,
+      samples: { [a]: samples[a].map((s) => s.rate), [b]: samples[b].map((s) => s.rate) },
     };
   };
 }

@@ -18,8 +18,10 @@ export interface StagedEventTarget {
  * backing array has grown to the busiest frame's size.
  */
 export class StagingQueue {
+  /** Four slots per event: target, kind, a, b. Slots past `#tail` are spare capacity. */
   #slots: unknown[] = [];
   #head = 0;
+  #tail = 0;
   #onFirstEvent: (() => void) | undefined;
 
   /**
@@ -33,19 +35,30 @@ export class StagingQueue {
   /** Stages one event for `target`. Safe to call from any callback, at any time. */
   push(target: StagedEventTarget, kind: number, a?: unknown, b?: unknown): void {
     const slots = this.#slots;
-    const wasEmpty = slots.length === this.#head;
-    slots.push(target, kind, a, b);
+    const tail = this.#tail;
+    const wasEmpty = tail === this.#head;
+    // Reuse the slots of drained events: the array keeps its capacity, so a queue that
+    // has seen its busiest frame stages without allocating.
+    if (tail === slots.length) {
+      slots.push(target, kind, a, b);
+    } else {
+      slots[tail] = target;
+      slots[tail + 1] = kind;
+      slots[tail + 2] = a;
+      slots[tail + 3] = b;
+    }
+    this.#tail = tail + 4;
     if (wasEmpty && this.#onFirstEvent !== undefined) this.#onFirstEvent();
   }
 
   /** The number of events waiting. */
   get size(): number {
-    return (this.#slots.length - this.#head) >> 2;
+    return (this.#tail - this.#head) >> 2;
   }
 
   /** Whether no event is waiting. */
   get isEmpty(): boolean {
-    return this.#slots.length === this.#head;
+    return this.#tail === this.#head;
   }
 
   /**
@@ -55,7 +68,7 @@ export class StagingQueue {
    */
   drain(): number {
     const slots = this.#slots;
-    const end = slots.length;
+    const end = this.#tail;
     let applied = 0;
     while (this.#head < end) {
       const i = this.#head;
@@ -68,8 +81,14 @@ export class StagingQueue {
       applied++;
       target.applyStagedEvent(kind, a, b);
     }
-    if (this.#head === slots.length) {
-      slots.length = 0;
+    if (this.#head === this.#tail) {
+      this.#head = 0;
+      this.#tail = 0;
+    } else if (this.#head >= 4096 && this.#head * 2 >= this.#tail) {
+      // Events staged during drains kept the queue from emptying: move them to the front.
+      slots.copyWithin(0, this.#head, this.#tail);
+      slots.fill(undefined, this.#tail - this.#head, this.#tail);
+      this.#tail -= this.#head;
       this.#head = 0;
     }
     return applied;
@@ -78,7 +97,7 @@ export class StagingQueue {
   /** Drops every waiting event of `target` (used when a target is discarded). */
   discard(target: StagedEventTarget): void {
     const slots = this.#slots;
-    for (let i = this.#head; i < slots.length; i += 4) {
+    for (let i = this.#head; i < this.#tail; i += 4) {
       if (slots[i] === target) {
         slots[i] = DISCARDED;
         slots[i + 2] = slots[i + 3] = undefined;

@@ -12,3 +12,12 @@ export function utf8Encode(text: string): Uint8Array {
 export function utf8Decode(bytes: Uint8Array): string {
   return decoder.decode(bytes);
 }
+
+/**
+ * A copy of `text` that shares no memory with the string it was cut from. Engines keep
+ * a whole string alive for any slice of it, so a string kept per connection (a URL made
+ * from a request's Host header) would otherwise hold on to the entire request.
+ */
+export function detachString(text: string): string {
+  return decoder.decode(encoder.encode(text));
+}

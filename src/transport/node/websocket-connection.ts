@@ -14,14 +14,15 @@ import {
   WS_OPEN,
   WS_PONG,
 } from "../websocket.js";
+import { TickWriter } from "./websocket-writer.js";
 
 /*
  * One ws WebSocket behind the WebSocketConnection interface. ws does the client
  * handshake, parses frames (with its limits and UTF-8 checks), answers pings and runs
- * the closing handshake; gdnet frames its own data messages and writes them straight to
- * the socket, corked for the rest of the tick, so a burst of sends in one frame becomes
- * one write. Listeners are module-level functions that find their connection through a
- * symbol, so a thousand connections share one copy of each.
+ * the closing handshake; gdnet frames its own data messages and writes them to the
+ * socket itself, batched per tick (see TickWriter), so a burst of sends in one frame
+ * becomes one write. Listeners are module-level functions that find their connection
+ * through a symbol, so a thousand connections share one copy of each.
  */
 
 const CONNECTION = Symbol("gdnet.webSocketConnection");
@@ -69,25 +70,20 @@ function failureCode(error: NodeJS.ErrnoException): number {
 }
 
 /** A ws WebSocket as a {@link WebSocketConnection}. */
-export class NodeWebSocketConnection implements WebSocketConnection {
+export class NodeWebSocketConnection extends TickWriter implements WebSocketConnection {
   readonly #ws: WebSocket;
   readonly #client: boolean;
-  #socket: net.Socket | null = null;
   #queue: StagingQueue;
   #target: StagedEventTarget;
   #reporting = true;
   #opened = false;
-  #corked = false;
-  /** Bytes written by `#write` so far, and where each message written ended (a FIFO). */
-  #written = 0;
-  #messageEnds: number[] = [];
-  #messageHead = 0;
 
   /**
    * @param ws a client WebSocket still connecting (WS_OPEN is staged when it opens), or
    *   a server-side one about to be given its socket (the caller then calls `markOpen`).
    */
   constructor(ws: WebSocket, client: boolean, queue: StagingQueue, target: StagedEventTarget) {
+    super();
     this.#ws = ws;
     this.#client = client;
     this.#queue = queue;
@@ -102,14 +98,14 @@ export class NodeWebSocketConnection implements WebSocketConnection {
 
   /** @internal The socket, once open. */
   get socket(): net.Socket | null {
-    return this.#socket;
+    return this.outputSocket;
   }
 
   /** @internal Called when ws has opened: hooks the receiver's close-frame event. */
   markOpen(): void {
     const internals = this.#ws as unknown as WsInternals;
     this.#opened = true;
-    this.#socket = internals._socket;
+    this.outputSocket = internals._socket;
     const receiver = internals._receiver as Tagged<EventEmitter> | null;
     if (receiver !== null) {
       receiver[CONNECTION] = this;
@@ -133,48 +129,32 @@ export class NodeWebSocketConnection implements WebSocketConnection {
     return this.#opened;
   }
 
-  get bufferedAmount(): number {
-    return this.#socket?.writableLength ?? 0;
-  }
-
-  get queuedMessages(): number {
-    const socket = this.#socket;
-    const pending = socket === null ? 0 : socket.writableLength;
-    if (pending === 0) {
-      this.#forgetMessages();
-      return 0;
-    }
-    // Messages whose last byte is past what the socket has handed to the kernel.
-    const handedOver = this.#written - pending;
-    const ends = this.#messageEnds;
-    while (this.#messageHead < ends.length && ends[this.#messageHead]! <= handedOver) this.#messageHead++;
-    if (this.#messageHead > 1024 && this.#messageHead * 2 > ends.length) {
-      this.#messageEnds = ends.slice(this.#messageHead);
-      this.#messageHead = 0;
-    }
-    return this.#messageEnds.length - this.#messageHead;
-  }
-
   send(data: Uint8Array, text: boolean): void {
-    this.#write(encodeNodeFrame(text ? OPCODE_TEXT : OPCODE_BINARY, data, this.#client));
+    if (this.canWrite())
+      this.queueFrame(encodeNodeFrame(text ? OPCODE_TEXT : OPCODE_BINARY, data, this.#client));
   }
 
   sendPrepared(frame: PreparedFrame): void {
-    this.#write(frame as Buffer);
+    this.queueFrame(frame as Buffer);
   }
 
   ping(): void {
-    if (this.#ws.readyState === 1) this.#ws.ping();
+    if (this.#ws.readyState !== 1) return;
+    this.flush();
+    this.#ws.ping();
   }
 
   close(code: number, reason: string): void {
-    if (this.#ws.readyState === 1) this.#ws.close(code, reason);
+    if (this.#ws.readyState !== 1) return;
+    // The messages sent before the close frame go first.
+    this.flush();
+    this.#ws.close(code, reason);
   }
 
   shutdown(code: number, reason: string): void {
     this.#reporting = false;
     this.flush();
-    const socket = this.#socket;
+    const socket = this.outputSocket;
     if (this.#ws.readyState === 1 && socket !== null) {
       this.#ws.close(code, reason);
       // FIN after the close frame, then release the descriptor without waiting for the
@@ -187,19 +167,12 @@ export class NodeWebSocketConnection implements WebSocketConnection {
 
   destroy(): void {
     this.#reporting = false;
+    this.discardFrames();
     this.#ws.terminate();
   }
 
-  flush(): void {
-    if (!this.#corked) return;
-    this.#corked = false;
-    const socket = this.#socket;
-    if (socket === null) return;
-    socket.uncork();
-  }
-
   setNoDelay(enabled: boolean): void {
-    const socket = this.#socket;
+    const socket = this.outputSocket;
     if (socket !== null && !socket.destroyed) socket.setNoDelay(enabled);
   }
 
@@ -208,29 +181,9 @@ export class NodeWebSocketConnection implements WebSocketConnection {
     else this.#ws.pause();
   }
 
-  #write(bytes: Buffer): void {
-    const socket = this.#socket;
-    if (socket === null || this.#ws.readyState !== 1) return;
-    if (socket.writableLength === 0) this.#forgetMessages();
-    if (!this.#corked) {
-      this.#corked = true;
-      socket.cork();
-      process.nextTick(uncorkAfterTick, this);
-    }
-    socket.write(bytes);
-    this.#written += bytes.byteLength;
-    this.#messageEnds.push(this.#written);
+  protected canWrite(): boolean {
+    return this.#ws.readyState === 1;
   }
-
-  #forgetMessages(): void {
-    if (this.#messageEnds.length === 0) return;
-    this.#messageEnds.length = 0;
-    this.#messageHead = 0;
-  }
-}
-
-function uncorkAfterTick(connection: NodeWebSocketConnection): void {
-  connection.flush();
 }
 
 function onOpen(this: Tagged<WebSocket>): void {

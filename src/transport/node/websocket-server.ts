@@ -1,6 +1,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import WebSocket from "ws";
+import { detachString } from "../../core/bytes.js";
 import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
 import { ErrorCode } from "../../ErrorCode.js";
 import {
@@ -145,7 +146,9 @@ export class NodeServerHandshake implements WebSocketHandshake {
       return;
     }
     this.accept(protocol, options, this.#queue, this.#target);
-    const url = `${this.#secure ? "wss" : "ws"}://${request.headers.get("host") ?? ""}${request.path}`;
+    const url = detachString(
+      `${this.#secure ? "wss" : "ws"}://${request.headers.get("host") ?? ""}${request.path}`,
+    );
     this.#queue.push(this.#target, WS_OPEN, protocol, {
       remoteAddress: this.remoteAddress,
       remotePort: this.remotePort,
@@ -181,6 +184,8 @@ export class NodeServerHandshake implements WebSocketHandshake {
       maxBufferedChunks: 256 * 1024,
       maxFragments: 16 * 1024,
     });
+    // ws has its own error listener now.
+    socket.removeListener("error", ignoreError);
     socket.resume();
     connection.markOpen();
     this.connection = connection;
