@@ -29,6 +29,8 @@ export async function main(roles) {
     },
     (params.lifetime ?? 120) * 1000,
   ).unref();
+  // A clean exit on Ctrl-C or `kill -INT`, so that `node --cpu-prof` writes its profile.
+  process.on("SIGINT", () => process.exit(0));
   await run(params);
 }
 

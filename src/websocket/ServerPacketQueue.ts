@@ -31,6 +31,14 @@ export class ServerPacketQueue {
   /** `count` packets were read from a peer (here or through the peer). */
   taken(count: number): void {
     this.#count -= count;
+    // Nothing waits anywhere: every remembered source is stale. Forgetting them here keeps
+    // the list bounded for servers that read only through their peers.
+    if (this.#count <= 0) {
+      this.#count = 0;
+      this.#sources.fill(null, this.#head, this.#tail);
+      this.#head = 0;
+      this.#tail = 0;
+    }
   }
 
   /** The peer whose packet comes next, if any. */
