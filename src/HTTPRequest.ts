@@ -148,6 +148,7 @@ export class HTTPRequest implements StagedEventTarget {
   get bodySizeLimit(): number {
     return this.#bodySizeLimit;
   }
+  /** Sets the limit; ignored while a request runs or for a non-integer. */
   set bodySizeLimit(bytes: number) {
     if (this.#requesting || !Number.isInteger(bytes)) return;
     this.#bodySizeLimit = bytes;
@@ -162,6 +163,7 @@ export class HTTPRequest implements StagedEventTarget {
   get downloadChunkSize(): number {
     return this.#downloadChunkSize;
   }
+  /** Sets the read buffer size; ignored while a request runs or outside 256–16777216. */
   set downloadChunkSize(bytes: number) {
     if (this.#requesting || !Number.isInteger(bytes) || bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE)
       return;
@@ -178,6 +180,7 @@ export class HTTPRequest implements StagedEventTarget {
   get downloadFile(): string {
     return this.#downloadFile;
   }
+  /** Sets the path; ignored while a request runs. */
   set downloadFile(path: string) {
     if (this.#requesting || typeof path !== "string") return;
     this.#downloadFile = path;

@@ -110,6 +110,7 @@ export class SceneMultiplayer {
     return this.#peer;
   }
 
+  /** Replaces the peer (or removes it with `null`), forgetting the previous peer's state. */
   set multiplayerPeer(peer: MultiplayerPeerApi | null) {
     if (peer === this.#peer) return;
     if (this.#peer !== null) {
@@ -185,6 +186,7 @@ export class SceneMultiplayer {
     return this.#peer?.refuseNewConnections ?? false;
   }
 
+  /** Sets the peer's `refuseNewConnections`; no effect without a peer. */
   set refuseNewConnections(refuse: boolean) {
     if (this.#peer !== null) this.#peer.refuseNewConnections = refuse;
   }

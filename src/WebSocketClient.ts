@@ -4,7 +4,6 @@ import { Signal } from "./Signal.js";
 import { TLSOptions } from "./TLSOptions.js";
 import type { NetworkOptions } from "./transport/Transport.js";
 import { WebSocketPeer } from "./WebSocketPeer.js";
-import type { WebSocketPeerObserver } from "./websocket/owner.js";
 
 const RECORD_ESTABLISHED = 1;
 const RECORD_PACKET = 2;
@@ -27,7 +26,7 @@ const RECORD_ERROR = 5;
  * instead of `connectionEstablished`, `connectionClosed`, `connectionError` and
  * `dataReceived`, and `getPacket`/`putPacket` carry multiplayer packets.
  */
-export class WebSocketClient extends Godot3ClientPeer implements WebSocketPeerObserver {
+export class WebSocketClient extends Godot3ClientPeer {
   /** Not connected. Ports `NetworkedMultiplayerPeer.CONNECTION_DISCONNECTED`. */
   static readonly CONNECTION_DISCONNECTED = 0;
   /** Connecting. Ports `NetworkedMultiplayerPeer.CONNECTION_CONNECTING`. */

@@ -75,6 +75,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     return this.#supportedProtocols.slice();
   }
 
+  /** Sets the subprotocols, each stripped of surrounding whitespace. */
   set supportedProtocols(protocols: readonly string[]) {
     this.#supportedProtocols = protocols.map((protocol) => String(protocol).trim());
   }
@@ -88,6 +89,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     return this.#handshakeTimeout;
   }
 
+  /** Sets the timeout; values ≤ 0 or not finite leave it unchanged. */
   set handshakeTimeout(seconds: number) {
     if (seconds > 0 && Number.isFinite(seconds)) this.#handshakeTimeout = seconds;
   }

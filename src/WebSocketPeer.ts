@@ -133,6 +133,7 @@ export class WebSocketPeer extends PacketPeer implements StagedEventTarget {
     return this.#supportedProtocols.slice();
   }
 
+  /** Sets the subprotocols, each stripped of surrounding whitespace. */
   set supportedProtocols(protocols: readonly string[]) {
     this.#supportedProtocols =
       protocols.length === 0 ? NO_PROTOCOLS : protocols.map((protocol) => String(protocol).trim());
@@ -148,6 +149,7 @@ export class WebSocketPeer extends PacketPeer implements StagedEventTarget {
     return this.#heartbeatMs / 1000;
   }
 
+  /** Sets the interval in seconds; negative or not finite values are ignored. */
   set heartbeatInterval(seconds: number) {
     if (!(seconds >= 0) || !Number.isFinite(seconds)) return;
     this.#heartbeatMs = Math.trunc(seconds * 1000);

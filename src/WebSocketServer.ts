@@ -1,5 +1,6 @@
 import { detachString } from "./core/bytes.js";
 import type { Clock } from "./core/Clock.js";
+import { DeadlineList } from "./core/DeadlineList.js";
 import { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
 import { ErrorCode } from "./ErrorCode.js";
 import { Godot3ServerPeer } from "./multiplayer/Godot3ServerPeer.js";
@@ -16,9 +17,7 @@ import {
   WS_SERVER_REQUEST,
 } from "./transport/websocket.js";
 import { WebSocketPeer } from "./WebSocketPeer.js";
-import { DeadlineList } from "./websocket/DeadlineList.js";
 import { selectProtocol } from "./websocket/handshake.js";
-import type { WebSocketPeerObserver, WebSocketPeerOwner } from "./websocket/owner.js";
 import { ServerPacketQueue } from "./websocket/ServerPacketQueue.js";
 import type { WebSocketServerOptions } from "./websocket/ServerPeerSettings.js";
 
@@ -54,10 +53,7 @@ const RECORD_DISCONNECTED = 4;
  * `peerDisconnected` instead of `clientConnected`, `clientDisconnected` and
  * `dataReceived`, and `getPacket` reads the packets addressed to the server.
  */
-export class WebSocketServer
-  extends Godot3ServerPeer
-  implements StagedEventTarget, WebSocketPeerOwner, WebSocketPeerObserver
-{
+export class WebSocketServer extends Godot3ServerPeer implements StagedEventTarget {
   /** A client completed the handshake. Ports `client_connected(id, protocol)`. */
   readonly clientConnected = new Signal<[id: number, protocol: string]>();
   /**

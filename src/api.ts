@@ -16,6 +16,7 @@ export { SceneMultiplayer } from "./SceneMultiplayer.js";
 export { Signal, type SignalListener } from "./Signal.js";
 export { StreamPeer } from "./StreamPeer.js";
 export { StreamPeerBuffer } from "./StreamPeerBuffer.js";
+export type { DetachedStream } from "./StreamPeerTCP.js";
 export { StreamPeerTCP } from "./StreamPeerTCP.js";
 export { TCPServer } from "./TCPServer.js";
 export { TLSOptions } from "./TLSOptions.js";

@@ -92,7 +92,10 @@ export interface WebSocketConnection {
 }
 
 /** A frame encoded once for many connections (opaque to public classes). */
-export type PreparedFrame = { readonly byteLength: number };
+export type PreparedFrame = {
+  /** The size of the encoded frame in bytes, counted against each peer's outbound limit. */
+  readonly byteLength: number;
+};
 
 /** What a client connection needs, from a parsed URL. */
 export interface WebSocketConnectRequest {
@@ -134,8 +137,9 @@ export interface WebSocketListenRequest {
   port: number;
   /** `"*"`, a wildcard address, or one IP address. */
   bindAddress: string;
-  /** PEM private key and certificate chain for `wss`; both `null` for plain `ws`. */
+  /** PEM private key for `wss`; `null` for plain `ws`. */
   tlsKey: string | null;
+  /** PEM certificate chain for `wss`; `null` for plain `ws`. */
   tlsCert: string | null;
 }
 

@@ -90,6 +90,7 @@ export abstract class ServerPeerSettings {
     return this.#supportedProtocols.slice();
   }
 
+  /** Sets the subprotocols, each stripped of surrounding whitespace. */
   set supportedProtocols(protocols: readonly string[]) {
     this.#supportedProtocols = protocols.map((protocol) => String(protocol).trim());
   }
@@ -102,6 +103,7 @@ export abstract class ServerPeerSettings {
     return this.#heartbeatInterval;
   }
 
+  /** Sets every peer's interval in seconds; negative or not finite values are ignored. */
   set heartbeatInterval(seconds: number) {
     if (seconds >= 0 && Number.isFinite(seconds)) this.#heartbeatInterval = seconds;
   }

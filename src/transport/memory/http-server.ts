@@ -1,6 +1,6 @@
 import { headerValue } from "../../http/headers.js";
 import type { LinkEnd, LinkReceiver, MemoryLink } from "./link.js";
-import type { MemoryHost, PortListener } from "./network.js";
+import type { MemoryHost } from "./network.js";
 
 /*
  * HTTP served by a handler function on a MemoryNetwork host. Requests and responses
@@ -216,7 +216,7 @@ class MemoryHttpServerConnection implements LinkReceiver {
  * An HTTP handler serving a port of a {@link MemoryHost}; made by
  * {@link MemoryHost.serveHttp} or {@link MemoryNetwork.serveHttp}.
  */
-export class MemoryHttpServer implements PortListener {
+export class MemoryHttpServer {
   #open = true;
 
   /** @internal */

@@ -1,3 +1,4 @@
+import { DeadlineList } from "../../core/DeadlineList.js";
 import { RandomSource } from "../../core/Random.js";
 import type { HttpTransport } from "../http.js";
 import type { Transport } from "../Transport.js";
@@ -6,7 +7,6 @@ import type { WebSocketTransport } from "../websocket.js";
 import { createMemoryHttpTransport } from "./http.js";
 import { type MemoryHttpHandler, type MemoryHttpServer, serveMemoryHttp } from "./http-server.js";
 import { type LinkEnd, MemoryLink } from "./link.js";
-import { VirtualScheduler } from "./scheduler.js";
 import { MemoryTcpTransport } from "./tcp.js";
 import { createMemoryWebSocketTransport } from "./websocket.js";
 
@@ -124,7 +124,8 @@ export class MemoryNetwork implements Transport {
   /** The seeded random source used for peer ids and every other random choice. */
   readonly random: RandomSource;
   #now = 0;
-  #scheduler = new VirtualScheduler();
+  /** Deliveries due on the virtual clock; equal times run first-come first-served. */
+  #scheduler = new DeadlineList<() => void>();
   #hosts = new Map<string, MemoryHost>();
   #defaultHost: MemoryHost;
   #defaults: LinkConditions;
@@ -194,7 +195,7 @@ export class MemoryNetwork implements Transport {
     const target = this.#now + ms;
     while (this.#scheduler.size > 0 && this.#scheduler.nextTime <= target) {
       this.#now = Math.max(this.#now, this.#scheduler.nextTime);
-      this.#scheduler.take()();
+      this.#scheduler.takeDue(Number.POSITIVE_INFINITY)!();
     }
     this.#now = target;
   }
@@ -327,10 +328,10 @@ export class MemoryNetwork implements Transport {
       else task();
     };
     if (at > this.#now) {
-      this.#scheduler.schedule(at, arrive);
+      this.#scheduler.add(at, arrive);
     } else if (this.#scheduler.nextTime <= this.#now) {
       // Earlier deliveries are due at this same instant: queue behind them.
-      this.#scheduler.schedule(this.#now, arrive);
+      this.#scheduler.add(this.#now, arrive);
       this.#flushDue();
     } else {
       arrive();
@@ -339,7 +340,8 @@ export class MemoryNetwork implements Transport {
 
   /** Runs every task due at the current time (used when a zero-delay delivery must queue behind earlier ones). */
   #flushDue(): void {
-    while (this.#scheduler.size > 0 && this.#scheduler.nextTime <= this.#now) this.#scheduler.take()();
+    while (this.#scheduler.size > 0 && this.#scheduler.nextTime <= this.#now)
+      this.#scheduler.takeDue(Number.POSITIVE_INFINITY)!();
   }
 }
 
