@@ -104,6 +104,8 @@ function describe(figure) {
   }
   const [a, b] = Object.keys(figure.samples);
   let line = `${a} ${fmt(figure[a])} ${figure.unit}  ${b} ${fmt(figure[b])}  ratio ×${figure.ratio.toFixed(2)}`;
+  if (figure.floor !== undefined)
+    line += `  floor ${fmt(figure.floor)} (gdnet ×${figure.ratio_to_floor.toFixed(2)})`;
   if (figure[`${a}_p50_ms`] !== undefined) {
     line += `  p50 ${figure[`${a}_p50_ms`].toFixed(2)}/${figure[`${b}_p50_ms`].toFixed(2)} ms  p99 ${figure[`${a}_p99_ms`].toFixed(2)}/${figure[`${b}_p99_ms`].toFixed(2)} ms`;
   }

@@ -7,7 +7,12 @@
 // written to every peer). Anchor: a `ws.send` loop over the clients in the same kind of
 // loop. Both skip a client whose outbound queue is full (65535 bytes, gdnet's default
 // outboundBufferSize), so neither queues without bound.
+//
+// For the record, a third server shows the floor of Node's public API: after `ws`'s
+// handshake it writes the same pre-framed bytes with one `socket.write` per client per
+// frame, with no WebSocket library code at all (`floor`, and the ratio gdnet/floor).
 import WebSocket, { WebSocketServer } from "ws";
+import { median } from "../harness.mjs";
 import {
   fail,
   gdnet,
@@ -31,10 +36,18 @@ export const scenario = {
     quick: { clients: 1000, seconds: 0.8, warmup: 0.3 },
     full: { clients: 1000, seconds: 1.5, warmup: 0.5 },
   },
-  // Both sides spend about two thirds of their time inside the same write system call,
-  // so the ratio is small and single rounds move by ±15 %: more rounds steady the median.
-  rounds: { smoke: 1, quick: 2, full: 15 },
-  summarize: throughputSummary("messages/s"),
+  variants: ["gdnet", "anchor", "floor"],
+  // Every server spends most of its time inside the same write system call, so the
+  // ratios are small and single rounds move by ±15 %: more rounds steady the medians.
+  rounds: { smoke: 1, quick: 2, full: 11 },
+  clientVariant: () => "any",
+  summarize(samples) {
+    const summary = throughputSummary("messages/s")(samples);
+    summary.floor = median(samples.floor.map((s) => s.rate));
+    summary.ratio_to_floor = summary.gdnet / summary.floor;
+    summary.samples.floor = samples.floor.map((s) => s.rate);
+    return summary;
+  },
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -66,10 +79,22 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         await tick();
       }
     },
-    async "client:gdnet"(params) {
-      await countMessages(params);
+    async "server:floor"({ clients }) {
+      const frame = Buffer.alloc(2 + message.byteLength, message[0]);
+      frame[0] = 0x82; // FIN, binary
+      frame[1] = message.byteLength;
+      const server = new WebSocketServer({ port: 0, perMessageDeflate: false });
+      server.on("listening", () => ready(server.address().port));
+      while (server.clients.size < clients) await tick();
+      const sockets = [...server.clients].map((client) => client._socket);
+      for (;;) {
+        for (const socket of sockets) {
+          if (socket.writableLength + frame.byteLength <= LIMIT) socket.write(frame);
+        }
+        await tick();
+      }
     },
-    async "client:anchor"(params) {
+    async "client:any"(params) {
       await countMessages(params);
     },
   });
