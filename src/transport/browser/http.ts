@@ -2,15 +2,14 @@ import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js
 import {
   HTTP_BODY,
   HTTP_DONE,
-  HTTP_FAILED,
   HTTP_HEADERS,
   HTTP_REQUESTING,
   type HttpExchange,
   type HttpExchangeRequest,
-  type HttpFailure,
   type HttpResponseHead,
   type HttpTransport,
 } from "../http.js";
+import { StagedHttpExchange } from "../http-exchange.js";
 
 /*
  * fetch behind the HTTP transport interface. What the browser decides, not gdnet:
@@ -29,39 +28,22 @@ import {
  * - there is no file system: a download file cannot be opened.
  */
 
-class BrowserHttpExchange implements HttpExchange {
+class BrowserHttpExchange extends StagedHttpExchange {
   readonly #controller = new AbortController();
-  #queue: StagingQueue | null;
-  #target: StagedEventTarget | null;
   #response: Response | null = null;
   #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   readonly #downloadFile: string;
 
   constructor(request: HttpExchangeRequest, queue: StagingQueue, target: StagedEventTarget) {
-    this.#queue = queue;
-    this.#target = target;
+    super(queue, target);
     this.#downloadFile = request.downloadFile;
     this.#start(request);
-  }
-
-  get released(): boolean {
-    return this.#queue === null;
-  }
-
-  #stage(kind: number, a?: unknown, b?: unknown): void {
-    if (this.#queue !== null) this.#queue.push(this.#target!, kind, a, b);
-  }
-
-  #fail(kind: HttpFailure, detail: string): void {
-    if (this.released) return;
-    this.#stage(HTTP_FAILED, kind, detail);
-    this.abort();
   }
 
   #start(request: HttpExchangeRequest): void {
     const bodyless = request.method === "GET" || request.method === "HEAD";
     if (bodyless && request.body.byteLength > 0) {
-      this.#fail("request", `fetch cannot send a body with ${request.method}`);
+      this.fail("request", `fetch cannot send a body with ${request.method}`);
       return;
     }
     let init: RequestInit;
@@ -80,15 +62,15 @@ class BrowserHttpExchange implements HttpExchange {
       };
       if (!bodyless) init.body = request.body.slice();
     } catch (error) {
-      this.#fail("request", (error as Error).message);
+      this.fail("request", (error as Error).message);
       return;
     }
     const host = request.host.includes(":") ? `[${request.host}]` : request.host;
     const url = `${request.scheme}://${host}:${request.port}${request.target}`;
-    this.#stage(HTTP_REQUESTING);
+    this.stage(HTTP_REQUESTING);
     fetch(url, init).then(
       (response) => this.#onResponse(response),
-      (error: unknown) => this.#fail("refused", String(error)),
+      (error: unknown) => this.fail("refused", String(error)),
     );
   }
 
@@ -98,7 +80,7 @@ class BrowserHttpExchange implements HttpExchange {
       return;
     }
     if (response.type === "opaqueredirect") {
-      this.#fail("redirect-limit", "the response is a redirect and redirects are not allowed");
+      this.fail("redirect-limit", "the response is a redirect and redirects are not allowed");
       return;
     }
     this.#response = response;
@@ -112,18 +94,18 @@ class BrowserHttpExchange implements HttpExchange {
       headers,
       contentLength: length !== null && /^\d+$/.test(length) ? Number(length) : -1,
     };
-    this.#stage(HTTP_HEADERS, head);
+    this.stage(HTTP_HEADERS, head);
   }
 
   receiveBody(): void {
     const response = this.#response;
     if (this.released || response === null || this.#reader !== null) return;
     if (this.#downloadFile !== "") {
-      this.#fail("file-open", "browsers have no file system for a download file");
+      this.fail("file-open", "browsers have no file system for a download file");
       return;
     }
     if (response.body === null) {
-      this.#stage(HTTP_DONE);
+      this.stage(HTTP_DONE);
       this.#release();
       return;
     }
@@ -138,14 +120,14 @@ class BrowserHttpExchange implements HttpExchange {
       ({ done, value }) => {
         if (this.released) return;
         if (done) {
-          this.#stage(HTTP_DONE);
+          this.stage(HTTP_DONE);
           this.#release();
           return;
         }
-        this.#stage(HTTP_BODY, value, value.byteLength);
+        this.stage(HTTP_BODY, value, value.byteLength);
         this.#pump();
       },
-      (error: unknown) => this.#fail("connection", String(error)),
+      (error: unknown) => this.fail("connection", String(error)),
     );
   }
 
@@ -156,8 +138,7 @@ class BrowserHttpExchange implements HttpExchange {
   }
 
   #release(): void {
-    this.#queue = null;
-    this.#target = null;
+    this.detach();
     this.#response = null;
     this.#reader = null;
   }

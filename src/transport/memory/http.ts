@@ -5,15 +5,14 @@ import {
   HTTP_BODY,
   HTTP_CONNECTING,
   HTTP_DONE,
-  HTTP_FAILED,
   HTTP_HEADERS,
   HTTP_REQUESTING,
   type HttpExchange,
   type HttpExchangeRequest,
-  type HttpFailure,
   type HttpResponseHead,
   type HttpTransport,
 } from "../http.js";
+import { StagedHttpExchange } from "../http-exchange.js";
 import { inflateBody } from "./http-inflate.js";
 import { type HttpFraming, type HttpRequestMessage, MemoryHttpServer } from "./http-server.js";
 import type { LinkReceiver, MemoryLink } from "./link.js";
@@ -31,10 +30,8 @@ const EMPTY = new Uint8Array(0);
 const END_MARK = Symbol("end");
 const RESET_MARK = Symbol("reset");
 
-class MemoryHttpExchange implements HttpExchange, LinkReceiver {
+class MemoryHttpExchange extends StagedHttpExchange implements LinkReceiver {
   readonly #request: HttpExchangeRequest;
-  #queue: StagingQueue | null;
-  #target: StagedEventTarget | null;
   #link: MemoryLink | null = null;
   #framing: HttpFraming | null = null;
   #contentLength = -1;
@@ -44,24 +41,8 @@ class MemoryHttpExchange implements HttpExchange, LinkReceiver {
   #held: unknown[] | null = [];
 
   constructor(request: HttpExchangeRequest, queue: StagingQueue, target: StagedEventTarget) {
+    super(queue, target);
     this.#request = request;
-    this.#queue = queue;
-    this.#target = target;
-  }
-
-  get released(): boolean {
-    return this.#queue === null;
-  }
-
-  stage(kind: number, a?: unknown, b?: unknown): void {
-    if (this.#queue !== null) this.#queue.push(this.#target!, kind, a, b);
-  }
-
-  /** Stages the failure and releases the exchange. */
-  fail(kind: HttpFailure, detail: string): void {
-    if (this.released) return;
-    this.stage(HTTP_FAILED, kind, detail);
-    this.#release(true);
   }
 
   /** @internal The link is up: send the request. */
@@ -211,8 +192,7 @@ class MemoryHttpExchange implements HttpExchange, LinkReceiver {
 
   #release(abortive: boolean): void {
     if (this.released) return;
-    this.#queue = null;
-    this.#target = null;
+    this.detach();
     this.#held = null;
     this.#compressed = [];
     const link = this.#link;

@@ -6,7 +6,6 @@ import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js
 import { hasHeader, headerValue } from "../../http/headers.js";
 import {
   HTTP_CONNECTING,
-  HTTP_FAILED,
   HTTP_HEADERS,
   HTTP_REQUESTING,
   type HttpExchange,
@@ -15,6 +14,7 @@ import {
   type HttpResponseHead,
   type HttpTransport,
 } from "../http.js";
+import { StagedHttpExchange } from "../http-exchange.js";
 import { ResponseBodyReader } from "./http-body.js";
 
 /*
@@ -29,10 +29,8 @@ const EXCHANGE = Symbol("gdnet.httpExchange");
 type Tagged<T> = T & { [EXCHANGE]?: NodeHttpExchange };
 
 /** One request and its response on node:http(s). */
-export class NodeHttpExchange implements HttpExchange {
+export class NodeHttpExchange extends StagedHttpExchange {
   readonly request: HttpExchangeRequest;
-  #queue: StagingQueue | null;
-  #target: StagedEventTarget | null;
   #clientRequest: http.ClientRequest | null = null;
   #tunnelRequest: http.ClientRequest | null = null;
   #response: http.IncomingMessage | null = null;
@@ -43,31 +41,13 @@ export class NodeHttpExchange implements HttpExchange {
   secured = false;
 
   constructor(request: HttpExchangeRequest, queue: StagingQueue, target: StagedEventTarget) {
+    super(queue, target);
     this.request = request;
-    this.#queue = queue;
-    this.#target = target;
-  }
-
-  get released(): boolean {
-    return this.#queue === null;
-  }
-
-  /** Stages an event unless the exchange was released. */
-  stage(kind: number, a?: unknown, b?: unknown): void {
-    if (this.#queue !== null) this.#queue.push(this.#target!, kind, a, b);
-  }
-
-  /** Stages the failure and releases everything. Only the first failure counts. */
-  fail(kind: HttpFailure, detail: string): void {
-    if (this.released) return;
-    this.stage(HTTP_FAILED, kind, detail);
-    this.abort();
   }
 
   /** Releases the exchange after its body is complete. */
   finished(): void {
-    this.#queue = null;
-    this.#target = null;
+    this.detach();
     this.#clientRequest?.destroy();
     this.#clientRequest = null;
     this.#response = null;
@@ -161,8 +141,7 @@ export class NodeHttpExchange implements HttpExchange {
   }
 
   abort(): void {
-    this.#queue = null;
-    this.#target = null;
+    this.detach();
     this.#body?.destroy();
     this.#body = null;
     this.#response?.destroy();
