@@ -138,7 +138,7 @@ class BrowserHttpExchange extends StagedHttpExchange {
   }
 
   #release(): void {
-    this.detach();
+    this.silence();
     this.#response = null;
     this.#reader = null;
   }

@@ -192,7 +192,7 @@ class MemoryHttpExchange extends StagedHttpExchange implements LinkReceiver {
 
   #release(abortive: boolean): void {
     if (this.released) return;
-    this.detach();
+    this.silence();
     this.#held = null;
     this.#compressed = [];
     const link = this.#link;

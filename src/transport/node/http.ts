@@ -47,7 +47,7 @@ export class NodeHttpExchange extends StagedHttpExchange {
 
   /** Releases the exchange after its body is complete. */
   finished(): void {
-    this.detach();
+    this.silence();
     this.#clientRequest?.destroy();
     this.#clientRequest = null;
     this.#response = null;
@@ -141,7 +141,7 @@ export class NodeHttpExchange extends StagedHttpExchange {
   }
 
   abort(): void {
-    this.detach();
+    this.silence();
     this.#body?.destroy();
     this.#body = null;
     this.#response?.destroy();

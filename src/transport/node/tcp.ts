@@ -15,6 +15,7 @@ import {
   type TcpListener,
   type TcpTransport,
 } from "../tcp.js";
+import { isBindAddress, NodeListener } from "./listener.js";
 
 /*
  * node:net behind the TCP transport interface. Socket listeners are module-level
@@ -23,10 +24,8 @@ import {
  */
 
 const CONNECTION = Symbol("gdnet.connection");
-const LISTENER = Symbol("gdnet.listener");
 
 type TaggedSocket = net.Socket & { [CONNECTION]?: NodeStreamConnection };
-type TaggedServer = net.Server & { [LISTENER]?: NodeTcpListener };
 
 /** Maps a Node socket error to the transport's failure kinds. */
 export function classifySocketError(error: NodeJS.ErrnoException): StreamFailure {
@@ -159,71 +158,21 @@ function onSocketError(this: TaggedSocket, error: NodeJS.ErrnoException): void {
 }
 
 /** A node:net server as a {@link TcpListener}. */
-class NodeTcpListener implements TcpListener {
-  readonly server: net.Server;
-  #queue: StagingQueue | null;
-  #target: StagedEventTarget | null;
-
+class NodeTcpListener extends NodeListener implements TcpListener {
   constructor(queue: StagingQueue, target: StagedEventTarget) {
-    this.#queue = queue;
-    this.#target = target;
-    this.server = net.createServer({ pauseOnConnect: true });
-    (this.server as TaggedServer)[LISTENER] = this;
-    this.server.on("connection", onServerConnection);
-    this.server.on("listening", onServerListening);
-    this.server.on("error", onServerError);
+    const server = net.createServer({ pauseOnConnect: true });
+    super(server, "connection", { listening: LISTENER_LISTENING, error: LISTENER_ERROR }, queue, target);
   }
 
-  get localPort(): number {
-    const address = this.server.address();
-    return address !== null && typeof address === "object" ? address.port : 0;
+  protected incoming(socket: net.Socket): void {
+    const connection = new NodeStreamConnection(socket, null, null);
+    this.stage(LISTENER_CONNECTION, connection, {
+      localAddress: socket.localAddress ?? "",
+      localPort: socket.localPort ?? 0,
+      remoteAddress: socket.remoteAddress ?? "",
+      remotePort: socket.remotePort ?? 0,
+    });
   }
-
-  /** @internal */
-  stage(kind: number, a?: unknown, b?: unknown): void {
-    if (this.#queue !== null) this.#queue.push(this.#target!, kind, a, b);
-  }
-
-  /** @internal Stops reporting events (used when a failed listen is abandoned). */
-  silence(): void {
-    this.#queue = null;
-    this.#target = null;
-  }
-
-  close(): void {
-    this.silence();
-    if (this.server.listening) this.server.close();
-  }
-}
-
-function onServerConnection(this: TaggedServer, socket: net.Socket): void {
-  const listener = this[LISTENER];
-  if (listener === undefined) {
-    socket.destroy();
-    return;
-  }
-  const connection = new NodeStreamConnection(socket, null, null);
-  listener.stage(LISTENER_CONNECTION, connection, {
-    localAddress: socket.localAddress ?? "",
-    localPort: socket.localPort ?? 0,
-    remoteAddress: socket.remoteAddress ?? "",
-    remotePort: socket.remotePort ?? 0,
-  });
-}
-
-function onServerListening(this: TaggedServer): void {
-  const listener = this[LISTENER];
-  listener?.stage(LISTENER_LISTENING, listener.localPort);
-}
-
-function onServerError(this: TaggedServer): void {
-  // Godot reports every bind failure as ERR_ALREADY_IN_USE.
-  this[LISTENER]?.stage(LISTENER_ERROR, ErrorCode.ERR_ALREADY_IN_USE);
-}
-
-/** Whether `address` is a valid bind address: a wildcard or a literal IP. */
-export function isBindAddress(address: string): boolean {
-  return address === "*" || net.isIP(address) !== 0;
 }
 
 /** node:net as the TCP capability. */
@@ -245,18 +194,6 @@ export const nodeTcpTransport: TcpTransport = {
     target: StagedEventTarget,
   ): TcpListener | ErrorCode {
     if (!isBindAddress(bindAddress)) return ErrorCode.ERR_INVALID_PARAMETER;
-    const listener = new NodeTcpListener(queue, target);
-    if (bindAddress === "*") {
-      // Without a host, node:net binds synchronously: a busy port is known now, and the
-      // asynchronous 'error' it will still emit is silenced.
-      listener.server.listen({ port, backlog: 511 });
-      if (!listener.server.listening) {
-        listener.silence();
-        return ErrorCode.ERR_ALREADY_IN_USE;
-      }
-      return listener;
-    }
-    listener.server.listen({ port, host: bindAddress, backlog: 511 });
-    return listener;
+    return new NodeTcpListener(queue, target).bind(port, bindAddress);
   },
 };

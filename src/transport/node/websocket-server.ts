@@ -25,6 +25,7 @@ import {
   WS_SERVER_LISTENING,
   WS_SERVER_REQUEST,
 } from "../websocket.js";
+import { isBindAddress, NodeListener } from "./listener.js";
 import { NodeWebSocketConnection } from "./websocket-connection.js";
 
 /*
@@ -35,10 +36,8 @@ import { NodeWebSocketConnection } from "./websocket-connection.js";
  */
 
 const HANDSHAKE = Symbol("gdnet.webSocketHandshake");
-const LISTENER = Symbol("gdnet.webSocketListener");
 
 type TaggedSocket = net.Socket & { [HANDSHAKE]?: NodeServerHandshake };
-type TaggedServer = net.Server & { [LISTENER]?: NodeWebSocketListener };
 
 /** ws's server-side construction, which its typings do not declare (what ws's own server does). */
 interface ServerSideWebSocket {
@@ -241,82 +240,31 @@ export function adoptSocket(socket: net.Socket): void {
 }
 
 /** A net or tls server as a {@link WebSocketListener}. */
-class NodeWebSocketListener implements WebSocketListener {
-  readonly server: net.Server;
+class NodeWebSocketListener extends NodeListener implements WebSocketListener {
   readonly secure: boolean;
-  #queue: StagingQueue | null;
-  #target: StagedEventTarget | null;
 
   constructor(request: WebSocketListenRequest, queue: StagingQueue, target: StagedEventTarget) {
-    this.#queue = queue;
-    this.#target = target;
-    this.secure = request.tlsKey !== null && request.tlsCert !== null;
-    if (this.secure) {
-      this.server = tls.createServer({
-        key: request.tlsKey!,
-        cert: request.tlsCert!,
-        handshakeTimeout: 10_000,
-      });
-      this.server.on("secureConnection", onServerConnection);
-      this.server.on("tlsClientError", onTlsClientError);
+    const secure = request.tlsKey !== null && request.tlsCert !== null;
+    let server: net.Server;
+    if (secure) {
+      server = tls.createServer({ key: request.tlsKey!, cert: request.tlsCert!, handshakeTimeout: 10_000 });
+      server.on("tlsClientError", onTlsClientError);
     } else {
-      this.server = net.createServer({ noDelay: true });
-      this.server.on("connection", onServerConnection);
+      server = net.createServer({ noDelay: true });
     }
-    (this.server as TaggedServer)[LISTENER] = this;
-    this.server.on("listening", onServerListening);
-    this.server.on("error", onServerError);
+    const kinds = { listening: WS_SERVER_LISTENING, error: WS_SERVER_ERROR };
+    super(server, secure ? "secureConnection" : "connection", kinds, queue, target);
+    this.secure = secure;
   }
 
-  get localPort(): number {
-    const address = this.server.address();
-    return address !== null && typeof address === "object" ? address.port : 0;
+  protected incoming(socket: net.Socket): void {
+    const { queue, target } = this.owner!;
+    queue.push(target, WS_SERVER_INCOMING, new NodeServerHandshake(socket, this.secure, queue, target, null));
   }
-
-  /** @internal */
-  incoming(socket: net.Socket): void {
-    if (this.#queue === null) {
-      socket.destroy();
-      return;
-    }
-    const handshake = new NodeServerHandshake(socket, this.secure, this.#queue, this.#target!, null);
-    this.#queue.push(this.#target!, WS_SERVER_INCOMING, handshake);
-  }
-
-  /** @internal */
-  stage(kind: number, a?: unknown): void {
-    if (this.#queue !== null) this.#queue.push(this.#target!, kind, a);
-  }
-
-  /** @internal Stops reporting (a failed listen that is abandoned). */
-  silence(): void {
-    this.#queue = null;
-    this.#target = null;
-  }
-
-  close(): void {
-    this.silence();
-    if (this.server.listening) this.server.close();
-  }
-}
-
-function onServerConnection(this: TaggedServer, socket: net.Socket): void {
-  const listener = this[LISTENER];
-  if (listener === undefined) socket.destroy();
-  else listener.incoming(socket);
 }
 
 function onTlsClientError(_error: Error, socket: tls.TLSSocket): void {
   socket.destroy();
-}
-
-function onServerListening(this: TaggedServer): void {
-  const listener = this[LISTENER];
-  listener?.stage(WS_SERVER_LISTENING, listener.localPort);
-}
-
-function onServerError(this: TaggedServer): void {
-  this[LISTENER]?.stage(WS_SERVER_ERROR, ErrorCode.ERR_ALREADY_IN_USE);
 }
 
 /** Starts listening (binding as TCPServer does: `"*"` synchronously). */
@@ -326,7 +274,7 @@ export function listenWebSocket(
   target: StagedEventTarget,
 ): WebSocketListener | ErrorCode {
   const { port, bindAddress } = request;
-  if (bindAddress !== "*" && net.isIP(bindAddress) === 0) return ErrorCode.ERR_INVALID_PARAMETER;
+  if (!isBindAddress(bindAddress)) return ErrorCode.ERR_INVALID_PARAMETER;
   let listener: NodeWebSocketListener;
   try {
     listener = new NodeWebSocketListener(request, queue, target);
@@ -334,14 +282,5 @@ export function listenWebSocket(
     // A key or certificate that does not parse.
     return ErrorCode.ERR_INVALID_PARAMETER;
   }
-  if (bindAddress === "*") {
-    listener.server.listen({ port, backlog: 511 });
-    if (!listener.server.listening) {
-      listener.silence();
-      return ErrorCode.ERR_ALREADY_IN_USE;
-    }
-    return listener;
-  }
-  listener.server.listen({ port, host: bindAddress, backlog: 511 });
-  return listener;
+  return listener.bind(port, bindAddress);
 }
