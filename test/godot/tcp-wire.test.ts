@@ -8,7 +8,7 @@ import {
   StreamPeerTCP,
   TCPServer,
 } from "../../src/index.js";
-import { type GodotProcess, startGodot } from "../support/godot.js";
+import { type GodotProcess, startGodot, takeGodotConnection } from "../support/godot.js";
 import { describeWithTool } from "../support/tools.js";
 
 /*
@@ -265,12 +265,7 @@ describeWithTool("godot3-server", "TCP wire format against a real Godot 3.2.3", 
     const server = new TCPServer();
     expect(server.listen(0, "*")).toBe(OK);
     godot = startGodot(clientScript(server.getLocalPort()));
-    const deadline = performance.now() + 10_000;
-    while (!server.isConnectionAvailable() && performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      server.poll();
-    }
-    const peer = server.takeConnection();
+    const peer = await takeGodotConnection(server);
     expect(peer).not.toBeNull();
     await exchange(peer!);
     const done = await godot.waitForLine("GODOT_DONE");

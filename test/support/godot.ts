@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { StreamPeerTCP, TCPServer } from "../../src/index.js";
 
 /** The Godot 3.2.3 headless binary from Debian's `godot3-server` package. */
 export const GODOT = "godot3-server";
@@ -118,4 +119,20 @@ export async function runGodot(
   const result = await godot.exited;
   clearTimeout(timer);
   return { ...result, lines: godot.lines };
+}
+
+/**
+ * Polls `server` every 2 ms of real time until a connection is available (a Godot
+ * process connecting to it), then takes it; `null` after `timeoutMs`.
+ */
+export async function takeGodotConnection(
+  server: TCPServer,
+  timeoutMs = 10_000,
+): Promise<StreamPeerTCP | null> {
+  const deadline = performance.now() + timeoutMs;
+  while (!server.isConnectionAvailable() && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    server.poll();
+  }
+  return server.takeConnection();
 }

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from "vitest";
 import { ERR_UNAVAILABLE, OK, type StreamPeerTCP, TCPServer } from "../../src/index.js";
 import { Color, Float, PackedVector2Array, Transform2D, Vector2, Vector3 } from "../../src/variant/index.js";
-import { type GodotProcess, startGodot } from "../support/godot.js";
+import { type GodotProcess, startGodot, takeGodotConnection } from "../support/godot.js";
 import { describeWithTool } from "../support/tools.js";
 
 /*
@@ -98,12 +98,7 @@ describeWithTool("godot3-server", "put_var/get_var over TCP with a real Godot 3.
     const server = new TCPServer();
     expect(server.listen(0, "*")).toBe(OK);
     godot = startGodot(clientScript(server.getLocalPort()));
-    const deadline = performance.now() + 10_000;
-    while (!server.isConnectionAvailable() && performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      server.poll();
-    }
-    const peer = server.takeConnection();
+    const peer = await takeGodotConnection(server);
     expect(peer).not.toBeNull();
     peer!.variantFormat = 3;
 
