@@ -5,7 +5,7 @@
 
 export type { Clock } from "./core/Clock.js";
 export { RandomSource } from "./core/Random.js";
-export { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
+export { type DrainListener, type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
 export * from "./ErrorCode.js";
 export { HTTPClient } from "./HTTPClient.js";
 export { HTTPRequest } from "./HTTPRequest.js";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { STAGING_BYTES_LIMIT, STAGING_MESSAGES_LIMIT, StagingBudget } from "../src/core/StagingBudget.js";
 import { StagingQueue } from "../src/core/StagingQueue.js";
 import { ERR_INVALID_PARAMETER, ErrorCode, errorName, OK, RandomSource, Signal } from "../src/index.js";
 
@@ -94,6 +95,58 @@ describe("StagingQueue", () => {
     queue.discard(a);
     queue.drain();
     expect(seen).toEqual(["b"]);
+  });
+});
+
+describe("StagingBudget", () => {
+  const sink = { applyStagedEvent() {} };
+
+  it("holds a connection once it staged the byte limit since the last drain, and lets it go after the next drain", () => {
+    const queue = new StagingQueue();
+    const holds: boolean[] = [];
+    const budget = new StagingBudget(queue, { holdForDrain: (held) => holds.push(held) });
+    const half = STAGING_BYTES_LIMIT / 2;
+    queue.push(sink, 0);
+    budget.staged(half);
+    queue.drain();
+    // A drain in between: the count starts again, so this is not past the limit.
+    queue.push(sink, 0);
+    budget.staged(half);
+    expect(holds).toEqual([]);
+    queue.push(sink, 0);
+    budget.staged(half);
+    expect(holds).toEqual([true]);
+    expect(budget.holding).toBe(true);
+    queue.push(sink, 0);
+    budget.staged(half);
+    expect(holds).toEqual([true]);
+    queue.drain();
+    expect(holds).toEqual([true, false]);
+    expect(budget.holding).toBe(false);
+  });
+
+  it("holds a connection past the message limit, however small the messages", () => {
+    const queue = new StagingQueue();
+    let held = false;
+    const budget = new StagingBudget(queue, { holdForDrain: (value) => (held = value) });
+    for (let i = 0; i < STAGING_MESSAGES_LIMIT - 1; i++) budget.staged(0);
+    expect(held).toBe(false);
+    budget.staged(0);
+    expect(held).toBe(true);
+    queue.drain();
+    expect(held).toBe(false);
+  });
+
+  it("a listener added during a drain waits for the following one", () => {
+    const queue = new StagingQueue();
+    const seen: string[] = [];
+    const late = { drained: () => seen.push("late") };
+    queue.push({ applyStagedEvent: () => queue.afterNextDrain(late) }, 0);
+    queue.afterNextDrain({ drained: () => seen.push("early") });
+    queue.drain();
+    expect(seen).toEqual(["early"]);
+    queue.drain();
+    expect(seen).toEqual(["early", "late"]);
   });
 });
 

@@ -7,6 +7,12 @@ export interface StagedEventTarget {
   applyStagedEvent(kind: number, a: unknown, b: unknown): void;
 }
 
+/** Something waiting for a {@link StagingQueue} to be drained. */
+export interface DrainListener {
+  /** The queue's owner has applied what was staged before. */
+  drained(): void;
+}
+
 /**
  * The one staging mechanism of gdnet (SPEC §1.2): platform code (socket callbacks,
  * browser events, the in-memory network) pushes events here at any time, and the owning
@@ -23,6 +29,9 @@ export class StagingQueue {
   #head = 0;
   #tail = 0;
   #onFirstEvent: (() => void) | undefined;
+  #drains = 0;
+  /** Told once at the end of the next drain (see `afterNextDrain`). */
+  #drainWaiters: DrainListener[] | null = null;
 
   /**
    * @param onFirstEvent called when the queue goes from empty to non-empty, so an owner
@@ -69,6 +78,8 @@ export class StagingQueue {
   drain(): number {
     const slots = this.#slots;
     const end = this.#tail;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = null;
     let applied = 0;
     while (this.#head < end) {
       const i = this.#head;
@@ -91,7 +102,20 @@ export class StagingQueue {
       this.#tail -= this.#head;
       this.#head = 0;
     }
+    this.#drains++;
+    if (waiters !== null) for (const waiter of waiters) waiter.drained();
     return applied;
+  }
+
+  /** How many drains have run; platform code compares it to know whether its events were applied. */
+  get drains(): number {
+    return this.#drains;
+  }
+
+  /** Calls `listener.drained()` once, at the end of the next drain (after its events are applied). */
+  afterNextDrain(listener: DrainListener): void {
+    if (this.#drainWaiters === null) this.#drainWaiters = [listener];
+    else this.#drainWaiters.push(listener);
   }
 
   /** Drops every waiting event of `target` (used when a target is discarded). */

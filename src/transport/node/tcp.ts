@@ -1,4 +1,5 @@
 import net from "node:net";
+import { StagingBudget } from "../../core/StagingBudget.js";
 import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
 import { ErrorCode } from "../../ErrorCode.js";
 import {
@@ -48,6 +49,8 @@ export class NodeStreamConnection implements StreamConnection {
   #held: [number, unknown, unknown][] | null = null;
   #receiving = true;
   #released = false;
+  /** Bounds what is staged between two polls; made when the first data arrives. */
+  #budget: StagingBudget | null = null;
 
   constructor(socket: net.Socket, queue: StagingQueue | null, target: StagedEventTarget | null) {
     this.socket = socket;
@@ -71,13 +74,26 @@ export class NodeStreamConnection implements StreamConnection {
     else this.#queue!.push(this.#target!, kind, a, b);
   }
 
+  /** @internal Called by the data handler: stages the bytes, within the staging budget. */
+  stageData(chunk: Buffer): void {
+    if (this.#released) return;
+    if (this.#held !== null) {
+      this.#held.push([STREAM_DATA, chunk, undefined]);
+      return;
+    }
+    const queue = this.#queue!;
+    queue.push(this.#target!, STREAM_DATA, chunk);
+    if (this.#budget === null) this.#budget = new StagingBudget(queue, this);
+    this.#budget.staged(chunk.byteLength);
+  }
+
   attach(queue: StagingQueue, target: StagedEventTarget): void {
     this.#queue = queue;
     this.#target = target;
     const held = this.#held;
     this.#held = null;
     if (held !== null) for (const [kind, a, b] of held) queue.push(target, kind, a, b);
-    if (this.#receiving && !this.#released) this.socket.resume();
+    this.#updateReading();
   }
 
   write(bytes: Uint8Array): void {
@@ -95,8 +111,18 @@ export class NodeStreamConnection implements StreamConnection {
 
   setReceiving(enabled: boolean): void {
     this.#receiving = enabled;
-    if (this.#held !== null || this.#released) return;
-    if (enabled) this.socket.resume();
+    this.#updateReading();
+  }
+
+  /** @internal The staging budget holds reading until the owner's next drain, or lets it go on. */
+  holdForDrain(_held: boolean): void {
+    this.#updateReading();
+  }
+
+  /** Reads while attached, wanted by the owner and within the staging budget. */
+  #updateReading(): void {
+    if (this.#held !== null || this.#released || this.socket.destroyed) return;
+    if (this.#receiving && !(this.#budget?.holding ?? false)) this.socket.resume();
     else this.socket.pause();
   }
 
@@ -146,7 +172,7 @@ function onSocketConnect(this: TaggedSocket): void {
 }
 
 function onSocketData(this: TaggedSocket, chunk: Buffer): void {
-  this[CONNECTION]?.stage(STREAM_DATA, chunk);
+  this[CONNECTION]?.stageData(chunk);
 }
 
 function onSocketEnd(this: TaggedSocket): void {

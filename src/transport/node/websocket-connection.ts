@@ -2,6 +2,7 @@ import { randomFillSync } from "node:crypto";
 import type { EventEmitter } from "node:events";
 import type net from "node:net";
 import type WebSocket from "ws";
+import { StagingBudget } from "../../core/StagingBudget.js";
 import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
 import { encodeFrame, FAILURE_REASONS, OPCODE_BINARY, OPCODE_TEXT } from "../../websocket/frames.js";
 import {
@@ -77,6 +78,10 @@ export class NodeWebSocketConnection extends TickWriter implements WebSocketConn
   #target: StagedEventTarget;
   #reporting = true;
   #opened = false;
+  /** The owner wants messages (false once its packet queue is full). */
+  #receiving = true;
+  /** Bounds what is staged between two polls; made when the first message arrives. */
+  #budget: StagingBudget | null = null;
 
   /**
    * @param ws a client WebSocket still connecting (WS_OPEN is staged when it opens), or
@@ -116,6 +121,14 @@ export class NodeWebSocketConnection extends TickWriter implements WebSocketConn
   /** @internal */
   stage(kind: number, a?: unknown, b?: unknown): void {
     if (this.#reporting) this.#queue.push(this.#target, kind, a, b);
+  }
+
+  /** @internal Called by the message handler: stages the message, within the staging budget. */
+  stageMessage(data: Buffer, text: boolean): void {
+    if (!this.#reporting) return;
+    this.#queue.push(this.#target, WS_MESSAGE, data, text);
+    if (this.#budget === null) this.#budget = new StagingBudget(this.#queue, this);
+    this.#budget.staged(data.byteLength);
   }
 
   /** @internal Stages the terminal event and stops reporting. */
@@ -177,7 +190,18 @@ export class NodeWebSocketConnection extends TickWriter implements WebSocketConn
   }
 
   setReceiving(enabled: boolean): void {
-    if (enabled) this.#ws.resume();
+    this.#receiving = enabled;
+    this.#updateReading();
+  }
+
+  /** @internal The staging budget holds reading until the owner's next drain, or lets it go on. */
+  holdForDrain(_held: boolean): void {
+    this.#updateReading();
+  }
+
+  /** Reads while the owner wants messages and within the staging budget. */
+  #updateReading(): void {
+    if (this.#receiving && !(this.#budget?.holding ?? false)) this.#ws.resume();
     else this.#ws.pause();
   }
 
@@ -198,7 +222,7 @@ function onOpen(this: Tagged<WebSocket>): void {
 }
 
 function onMessage(this: Tagged<WebSocket>, data: Buffer, isBinary: boolean): void {
-  this[CONNECTION]?.stage(WS_MESSAGE, data, !isBinary);
+  this[CONNECTION]?.stageMessage(data, !isBinary);
 }
 
 function onPong(this: Tagged<WebSocket>): void {
