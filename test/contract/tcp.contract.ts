@@ -15,6 +15,15 @@ import type { ContractWorld } from "./world.js";
 
 const { STATUS_NONE, STATUS_CONNECTING, STATUS_CONNECTED, STATUS_ERROR } = StreamPeerTCP;
 
+/** Byte `i` of a long test stream: a pattern that shows loss or reordering. */
+const streamByte = (i: number) => (i * 31 + (i >>> 13)) & 0xff;
+
+function streamPattern(offset: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = streamByte(offset + i);
+  return out;
+}
+
 /** The StreamPeerTCP / TCPServer behaviour every transport must show. */
 export function defineTcpContract(makeWorld: () => ContractWorld): void {
   describe("StreamPeerTCP and TCPServer", () => {
@@ -93,6 +102,51 @@ export function defineTcpContract(makeWorld: () => ContractWorld): void {
       client.disconnectFromHost();
       accepted.disconnectFromHost();
     });
+
+    it("a peer that stops polling makes the sender wait: its writes are refused past outboundBufferSize, and every accepted byte arrives in order later", async () => {
+      const client = new StreamPeerTCP(world.options);
+      expect(client.connectToHost(world.host, server.getLocalPort())).toBe(OK);
+      await world.until(
+        [client, server],
+        () => client.getStatus() === STATUS_CONNECTED && server.isConnectionAvailable(),
+      );
+      const sender = server.takeConnection()!;
+      sender.outboundBufferSize = 1024 * 1024;
+      const CHUNK = 256 * 1024;
+      let sent = 0;
+      let refused = false;
+      // The client's game has stopped polling; the sender writes a chunk a frame until a
+      // write is refused. Without flow control, the client would take everything.
+      await world.until(
+        [sender],
+        () => {
+          if (sender.putData(streamPattern(sent, CHUNK)) === OK) sent += CHUNK;
+          else refused = true;
+          return refused || sent > 256 * 1024 * 1024;
+        },
+        30_000,
+      );
+      expect(refused).toBe(true);
+      let received = 0;
+      let mismatch = -1;
+      await world.until(
+        [client, sender],
+        () => {
+          const [err, data] = client.getPartialData(1024 * 1024);
+          expect(err).toBe(OK);
+          for (let i = 0; i < data.byteLength && mismatch < 0; i++) {
+            if (data[i] !== streamByte(received + i)) mismatch = received + i;
+          }
+          received += data.byteLength;
+          return received >= sent;
+        },
+        30_000,
+      );
+      expect(mismatch).toBe(-1);
+      expect(received).toBe(sent);
+      client.disconnectFromHost();
+      sender.disconnectFromHost();
+    }, 60_000);
 
     it("a remote orderly close gives STATUS_NONE only once the bytes received before it are read", async () => {
       const { client, accepted } = await connectPair();

@@ -423,6 +423,56 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
       client.close();
     });
 
+    it("a client that stops polling makes the server wait: its sends are refused past outboundBufferSize, and every accepted message arrives in order later", async () => {
+      listen();
+      const client = new WebSocketPeer(world.options);
+      expect(client.connectToUrl(`ws://${world.host}:${server.getLocalPort()}/`)).toBe(OK);
+      await world.until(
+        [client, server],
+        () => client.getReadyState() === STATE_OPEN && server.getPeerCount() === 1,
+      );
+      const peer = server.getPeer(server.getPeerIds()[0]!)!;
+      const MESSAGE = 16 * 1024;
+      let sent = 0;
+      let refused = false;
+      // The client's game has stopped polling; the server sends a few messages a frame
+      // until a send is refused. Without flow control, the client would take everything.
+      await world.until(
+        [server],
+        () => {
+          for (let k = 0; k < 4 && !refused; k++) {
+            const message = new Uint8Array(MESSAGE).fill(sent & 0xff);
+            new DataView(message.buffer).setUint32(0, sent, true);
+            if (peer.putPacket(message) === OK) sent++;
+            else refused = true;
+          }
+          return refused || sent > 16_384;
+        },
+        30_000,
+      );
+      expect(refused).toBe(true);
+      let next = 0;
+      let wrong = -1;
+      await world.until(
+        [client, server],
+        () => {
+          while (client.getAvailablePacketCount() > 0) {
+            const packet = client.getPacket();
+            const view = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
+            if (wrong < 0 && (packet.byteLength !== MESSAGE || view.getUint32(0, true) !== next))
+              wrong = next;
+            next++;
+          }
+          return next >= sent;
+        },
+        30_000,
+      );
+      expect(wrong).toBe(-1);
+      expect(next).toBe(sent);
+      expect(client.getReadyState()).toBe(STATE_OPEN);
+      client.close();
+    }, 60_000);
+
     it("a TCP client that never upgrades is dropped after handshakeTimeout", async () => {
       listen({ handshakeTimeout: 3 });
       const { raw } = await rawExchange("");

@@ -23,6 +23,43 @@ export interface LinkEnd {
   closed: boolean;
   /** The other end sent FIN. */
   ended: boolean;
+  /**
+   * The receiver reports what it has consumed (`MemoryLink.consumed`), so deliveries to
+   * this end are limited to {@link RECEIVE_WINDOW} bytes not yet consumed, as a TCP
+   * receive window; `false` (HTTP ends) delivers without limit.
+   */
+  flowControlled: boolean;
+  /** Bytes on their way to this end. */
+  inFlight: number;
+  /** Bytes delivered to this end and not yet consumed by its owner. */
+  unconsumed: number;
+  /** What this end sent that waits for the other end's window, in order (FIN included). */
+  backlog: { kind: 0 | 1; payload: unknown; size: number }[];
+  /** Bytes in `backlog`. */
+  backlogBytes: number;
+}
+
+/**
+ * The most bytes a flow-controlled end holds delivered-but-unconsumed (or in flight to
+ * it); past it, the sender's data waits on the sender's side and counts in its
+ * `bufferedAmount`, as with a real socket whose peer stops reading. About what loopback
+ * socket buffers hold on Linux.
+ */
+export const RECEIVE_WINDOW = 4 * 1024 * 1024;
+
+/** The per-connection state of a new end. */
+function freshEnd(): Omit<LinkEnd, "host" | "address" | "port"> {
+  return {
+    receiver: null,
+    held: [],
+    closed: false,
+    ended: false,
+    flowControlled: false,
+    inFlight: 0,
+    unconsumed: 0,
+    backlog: [],
+    backlogBytes: 0,
+  };
 }
 
 /** Delivery kinds on a link. */
@@ -51,11 +88,11 @@ export class MemoryLink {
 
   constructor(
     readonly id: number,
-    client: Omit<LinkEnd, "receiver" | "held" | "closed" | "ended">,
-    server: Omit<LinkEnd, "receiver" | "held" | "closed" | "ended">,
+    client: Pick<LinkEnd, "host" | "address" | "port">,
+    server: Pick<LinkEnd, "host" | "address" | "port">,
   ) {
-    this.client = { ...client, receiver: null, held: [], closed: false, ended: false };
-    this.server = { ...server, receiver: null, held: [], closed: false, ended: false };
+    this.client = { ...client, ...freshEnd() };
+    this.server = { ...server, ...freshEnd() };
   }
 
   /** The other end. */
@@ -79,6 +116,11 @@ export class MemoryLink {
   /** Sends `payload` of `size` bytes from `from` to the other end. */
   send(from: LinkEnd, payload: unknown, size: number): void {
     if (from.closed || this.#dropped) return;
+    if (from.backlog.length > 0 || !this.#fits(this.peerOf(from), size)) {
+      from.backlog.push({ kind: DATA, payload, size });
+      from.backlogBytes += size;
+      return;
+    }
     this.#transmit(from, DATA, payload, size);
   }
 
@@ -88,7 +130,37 @@ export class MemoryLink {
     from.closed = true;
     from.receiver = null;
     from.held = [];
-    if (!this.#dropped) this.#transmit(from, END, undefined, 0);
+    // Nothing more is consumed here: what waits to be sent to this end may go.
+    from.flowControlled = false;
+    this.#release(this.peerOf(from));
+    if (this.#dropped) return;
+    if (from.backlog.length > 0) from.backlog.push({ kind: END, payload: undefined, size: 0 });
+    else this.#transmit(from, END, undefined, 0);
+  }
+
+  /** The owner of `end` consumed `bytes` it was delivered: the window opens by as much. */
+  consumed(end: LinkEnd, bytes: number): void {
+    end.unconsumed = Math.max(0, end.unconsumed - bytes);
+    this.#release(this.peerOf(end));
+  }
+
+  /** Sends what `from` holds back while the other end's window allows. */
+  #release(from: LinkEnd): void {
+    const to = this.peerOf(from);
+    while (from.backlog.length > 0 && !this.#dropped) {
+      const next = from.backlog[0]!;
+      if (next.kind === DATA && !this.#fits(to, next.size)) return;
+      from.backlog.shift();
+      from.backlogBytes -= next.size;
+      this.#transmit(from, next.kind, next.payload, next.size);
+    }
+  }
+
+  /** Whether `size` more bytes may go to `to` now (one message always may when nothing waits). */
+  #fits(to: LinkEnd, size: number): boolean {
+    if (!to.flowControlled) return true;
+    const taken = to.inFlight + to.unconsumed;
+    return taken === 0 || taken + size <= RECEIVE_WINDOW;
   }
 
   /** Resets the connection: both ends that are still open see a reset at once. */
@@ -96,6 +168,8 @@ export class MemoryLink {
     if (this.#dropped) return;
     this.#dropped = true;
     for (const end of [this.client, this.server]) {
+      end.backlog = [];
+      end.backlogBytes = 0;
       if (!end.closed) this.#handOver(end, RESET, undefined);
     }
   }
@@ -120,8 +194,12 @@ export class MemoryLink {
     const at = Math.max(last, sentAt + latency);
     if (towardServer) this.#lastDeliveryToServer = at;
     else this.#lastDeliveryToClient = at;
+    to.inFlight += size;
     network.deliver(from.host, to.host, at, () => {
-      if (!this.#dropped) this.#handOver(to, kind, payload);
+      to.inFlight -= size;
+      if (this.#dropped) return;
+      if (kind === DATA && !to.closed) to.unconsumed += size;
+      this.#handOver(to, kind, payload);
     });
   }
 

@@ -1,4 +1,4 @@
-import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
+import type { DrainListener, StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
 import { ErrorCode } from "../../ErrorCode.js";
 import {
   LISTENER_CONNECTION,
@@ -18,13 +18,16 @@ import type { LinkEnd, LinkReceiver, MemoryLink } from "./link.js";
 import type { MemoryHost, PortListener } from "./network.js";
 
 /** One end of a memory link as a {@link StreamConnection}. */
-export class MemoryStreamConnection implements StreamConnection, LinkReceiver {
+export class MemoryStreamConnection implements StreamConnection, LinkReceiver, DrainListener {
   #queue: StagingQueue | null;
   #target: StagedEventTarget | null;
   #link: MemoryLink | null = null;
   #end: LinkEnd | null = null;
   #paused: unknown[] | null = null;
   #released = false;
+  /** Bytes staged since the owner's last drain, reported to the link as consumed after it. */
+  #staged = 0;
+  #awaitingDrain = false;
 
   constructor(queue: StagingQueue | null, target: StagedEventTarget | null) {
     this.#queue = queue;
@@ -45,6 +48,7 @@ export class MemoryStreamConnection implements StreamConnection, LinkReceiver {
   bind(link: MemoryLink, end: LinkEnd): void {
     this.#link = link;
     this.#end = end;
+    end.flowControlled = true;
     if (this.#queue !== null) link.attach(end, this);
   }
 
@@ -69,8 +73,14 @@ export class MemoryStreamConnection implements StreamConnection, LinkReceiver {
     this.#link.send(this.#end!, bytes.slice(), bytes.byteLength);
   }
 
+  /** Bytes written that wait for the other end's receive window. */
   get bufferedAmount(): number {
-    return 0;
+    return this.#end?.backlogBytes ?? 0;
+  }
+
+  /** Writes that wait for the other end's receive window. */
+  get queuedWrites(): number {
+    return this.#end?.backlog.length ?? 0;
   }
 
   setNoDelay(_enabled: boolean): void {}
@@ -101,7 +111,24 @@ export class MemoryStreamConnection implements StreamConnection, LinkReceiver {
       this.#paused.push(payload);
       return;
     }
-    if (payload instanceof Uint8Array) this.stage(STREAM_DATA, payload);
+    if (!(payload instanceof Uint8Array)) return;
+    this.stage(STREAM_DATA, payload);
+    // The bytes count as consumed once the owner's poll has applied them.
+    const queue = this.#queue;
+    if (queue === null || this.#released) return;
+    this.#staged += payload.byteLength;
+    if (!this.#awaitingDrain) {
+      this.#awaitingDrain = true;
+      queue.afterNextDrain(this);
+    }
+  }
+
+  /** @internal The owner applied what was staged: the link's window opens by as much. */
+  drained(): void {
+    this.#awaitingDrain = false;
+    const bytes = this.#staged;
+    this.#staged = 0;
+    if (this.#link !== null && this.#end !== null) this.#link.consumed(this.#end, bytes);
   }
 
   receiveEnd(): void {

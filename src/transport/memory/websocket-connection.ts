@@ -146,11 +146,11 @@ export class MemoryWebSocket
   }
 
   get bufferedAmount(): number {
-    return 0;
+    return this.#stream?.bufferedAmount ?? 0;
   }
 
   get queuedMessages(): number {
-    return 0;
+    return this.#stream?.queuedWrites ?? 0;
   }
 
   /** @internal Applies one staged stream event (inside the owner's poll). */
