@@ -473,6 +473,48 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
       client.close();
     }, 60_000);
 
+    it("with the client not polling, maxQueuedPackets refuses the send that would make one message too many wait", async () => {
+      listen();
+      const client = new WebSocketPeer(world.options);
+      expect(client.connectToUrl(`ws://${world.host}:${server.getLocalPort()}/`)).toBe(OK);
+      await world.until(
+        [client, server],
+        () => client.getReadyState() === STATE_OPEN && server.getPeerCount() === 1,
+      );
+      const peer = server.getPeer(server.getPeerIds()[0]!)!;
+      peer.outboundBufferSize = 0; // no byte limit: only the message count refuses
+      peer.maxQueuedPackets = 8;
+      const MESSAGE = 32 * 1024; // within the client's inboundBufferSize
+      let sent = 0;
+      let refused = false;
+      await world.until(
+        [server],
+        () => {
+          if (peer.putPacket(new Uint8Array(MESSAGE)) === OK) sent++;
+          else refused = true;
+          return refused || sent > 4096;
+        },
+        30_000,
+      );
+      expect(refused).toBe(true);
+      // Eight messages wait, whole or in part (a socket may have taken the start of one).
+      const waiting = peer.getCurrentOutboundBufferedAmount();
+      expect(waiting).toBeGreaterThan(7 * MESSAGE);
+      expect(waiting).toBeLessThanOrEqual(8 * (MESSAGE + 14));
+      let received = 0;
+      await world.until(
+        [client, server],
+        () => {
+          while (client.getAvailablePacketCount() > 0)
+            if (client.getPacket().byteLength === MESSAGE) received++;
+          return received >= sent;
+        },
+        30_000,
+      );
+      expect(received).toBe(sent);
+      client.close();
+    }, 60_000);
+
     it("a TCP client that never upgrades is dropped after handshakeTimeout", async () => {
       listen({ handshakeTimeout: 3 });
       const { raw } = await rawExchange("");
