@@ -2,6 +2,7 @@ import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer as WsServer } from "ws";
 import { OK, StreamPeerTCP, WebSocketPeer } from "../src/index.js";
+import { firstMismatch, streamChunk } from "./support/stream-pattern.js";
 import { pump } from "./websocket/support.js";
 
 /*
@@ -20,15 +21,6 @@ afterEach(() => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Byte `i` of the stream both tests send: a pattern that shows loss or reordering. */
-const patternAt = (i: number) => (i * 31 + (i >>> 13)) & 0xff;
-
-function patternChunk(offset: number, length: number): Buffer {
-  const chunk = Buffer.allocUnsafe(length);
-  for (let i = 0; i < length; i++) chunk[i] = patternAt(offset + i);
-  return chunk;
-}
 
 /** Waits until `read()` stops changing for `quietMs` (the sender's backlog settled). */
 async function settle(read: () => number, quietMs = 300, limitMs = 10_000): Promise<number> {
@@ -57,7 +49,7 @@ describe("a peer that is not polled while the remote keeps sending", () => {
       remote = socket;
       cleanups.push(() => socket.destroy());
       for (let offset = 0; offset < SENT_BYTES; offset += 64 * 1024)
-        socket.write(patternChunk(offset, 64 * 1024));
+        socket.write(streamChunk(offset, 64 * 1024));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const peer = new StreamPeerTCP();
@@ -78,9 +70,7 @@ describe("a peer that is not polled while the remote keeps sending", () => {
       () => {
         const [err, bytes] = peer.getPartialData(1024 * 1024);
         expect(err).toBe(OK);
-        for (let i = 0; i < bytes.byteLength && mismatch < 0; i++) {
-          if (bytes[i] !== patternAt(received + i)) mismatch = received + i;
-        }
+        if (mismatch < 0) mismatch = firstMismatch(bytes, received);
         received += bytes.byteLength;
         return received === SENT_BYTES;
       },
@@ -100,7 +90,7 @@ describe("a peer that is not polled while the remote keeps sending", () => {
     server.on("connection", (socket) => {
       remote = socket;
       for (let n = 0; n < COUNT; n++) {
-        const message = patternChunk(n * MESSAGE, MESSAGE);
+        const message = streamChunk(n * MESSAGE, MESSAGE);
         message.writeUInt32LE(n, 0);
         socket.send(message);
       }

@@ -11,18 +11,10 @@ import {
 } from "../../src/index.js";
 import { probeUnresolvable } from "../fixtures/tcp-unresolvable.mjs";
 import { runNodeWithLoopbackOnly } from "../support/isolated.js";
+import { firstMismatch, streamChunk } from "../support/stream-pattern.js";
 import type { ContractWorld } from "./world.js";
 
 const { STATUS_NONE, STATUS_CONNECTING, STATUS_CONNECTED, STATUS_ERROR } = StreamPeerTCP;
-
-/** Byte `i` of a long test stream: a pattern that shows loss or reordering. */
-const streamByte = (i: number) => (i * 31 + (i >>> 13)) & 0xff;
-
-function streamPattern(offset: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = streamByte(offset + i);
-  return out;
-}
 
 /** The StreamPeerTCP / TCPServer behaviour every transport must show. */
 export function defineTcpContract(makeWorld: () => ContractWorld): void {
@@ -120,7 +112,7 @@ export function defineTcpContract(makeWorld: () => ContractWorld): void {
       await world.until(
         [sender],
         () => {
-          if (sender.putData(streamPattern(sent, CHUNK)) === OK) sent += CHUNK;
+          if (sender.putData(streamChunk(sent, CHUNK)) === OK) sent += CHUNK;
           else refused = true;
           return refused || sent > 256 * 1024 * 1024;
         },
@@ -134,9 +126,7 @@ export function defineTcpContract(makeWorld: () => ContractWorld): void {
         () => {
           const [err, data] = client.getPartialData(1024 * 1024);
           expect(err).toBe(OK);
-          for (let i = 0; i < data.byteLength && mismatch < 0; i++) {
-            if (data[i] !== streamByte(received + i)) mismatch = received + i;
-          }
+          if (mismatch < 0) mismatch = firstMismatch(data, received);
           received += data.byteLength;
           return received >= sent;
         },

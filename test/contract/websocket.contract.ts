@@ -81,6 +81,20 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
       return { client, id, peer: server.getPeer(id), url };
     }
 
+    /**
+     * Connects a client straight to the server (no fault proxy between them, so the only
+     * buffers on the way are the transport's own) and returns it with its server-side peer.
+     */
+    async function connectDirect(): Promise<{ client: WebSocketPeer; peer: WebSocketPeer }> {
+      const client = new WebSocketPeer(world.options);
+      expect(client.connectToUrl(`ws://${world.host}:${server.getLocalPort()}/`)).toBe(OK);
+      await world.until(
+        [client, server],
+        () => client.getReadyState() === STATE_OPEN && server.getPeerCount() === 1,
+      );
+      return { client, peer: server.getPeer(server.getPeerIds()[0]!)! };
+    }
+
     /** A raw TCP client that sends `request` and collects what comes back. */
     async function rawExchange(request: string): Promise<{ raw: StreamPeerTCP; received: () => string }> {
       const raw = new StreamPeerTCP(world.options);
@@ -425,13 +439,7 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
 
     it("a client that stops polling makes the server wait: its sends are refused past outboundBufferSize, and every accepted message arrives in order later", async () => {
       listen();
-      const client = new WebSocketPeer(world.options);
-      expect(client.connectToUrl(`ws://${world.host}:${server.getLocalPort()}/`)).toBe(OK);
-      await world.until(
-        [client, server],
-        () => client.getReadyState() === STATE_OPEN && server.getPeerCount() === 1,
-      );
-      const peer = server.getPeer(server.getPeerIds()[0]!)!;
+      const { client, peer } = await connectDirect();
       const MESSAGE = 16 * 1024;
       let sent = 0;
       let refused = false;
@@ -475,13 +483,7 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
 
     it("with the client not polling, maxQueuedPackets refuses the send that would make one message too many wait", async () => {
       listen();
-      const client = new WebSocketPeer(world.options);
-      expect(client.connectToUrl(`ws://${world.host}:${server.getLocalPort()}/`)).toBe(OK);
-      await world.until(
-        [client, server],
-        () => client.getReadyState() === STATE_OPEN && server.getPeerCount() === 1,
-      );
-      const peer = server.getPeer(server.getPeerIds()[0]!)!;
+      const { client, peer } = await connectDirect();
       peer.outboundBufferSize = 0; // no byte limit: only the message count refuses
       peer.maxQueuedPackets = 8;
       const MESSAGE = 32 * 1024; // within the client's inboundBufferSize
