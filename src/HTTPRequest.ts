@@ -2,7 +2,13 @@ import type { Clock } from "./core/Clock.js";
 import { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
 import { ErrorCode } from "./ErrorCode.js";
 import { HTTPClient } from "./HTTPClient.js";
-import { composeRequestHeaders, hasHeader, isValidHeaderLine, METHOD_NAMES } from "./http/headers.js";
+import {
+  type CustomHeaders,
+  composeRequestHeaders,
+  customHeaderLines,
+  hasHeader,
+  METHOD_NAMES,
+} from "./http/headers.js";
 import { nextHop } from "./http/redirect.js";
 import { BODY_PHASE_FAILURES, FAILURE_RESULTS, hasNoBody, ResponseProgress } from "./http/response.js";
 import { isIpAddress, parseRequestUrl, type RequestUrl } from "./http/url.js";
@@ -41,7 +47,8 @@ const MAX_CHUNK_SIZE = 16 * 1024 * 1024;
  * Deviations (all in docs/porting.md): redirects follow 301/302/303/307/308 as RFC 9110
  * and browsers do (Godot: 301/302 only, keeping the method); `Location` is read as a
  * header; a body cut short before its `Content-Length` ends in `RESULT_CONNECTION_ERROR`
- * (Godot: `RESULT_CANT_CONNECT`, or success with a truncated chunked body); a `request()`
+ * (Godot: `RESULT_CANT_CONNECT`, or success with a truncated chunked body), while a body
+ * longer than it gives its first `Content-Length` bytes and success, as in Godot 4; a `request()`
  * that fails leaves no timeout behind; the body is read as fast as it arrives rather
  * than one `downloadChunkSize` per frame; nothing needs a scene tree.
  */
@@ -141,9 +148,12 @@ export class HTTPRequest implements StagedEventTarget {
 
   /**
    * The most body bytes (after decoding) to accept; -1 means no limit. A larger
-   * `Content-Length` fails at the headers, a longer body as soon as it passes the limit,
-   * with `RESULT_BODY_SIZE_LIMIT_EXCEEDED`. Default -1. Setting it while a request runs
-   * is ignored, as in Godot. Ports `body_size_limit`.
+   * `Content-Length` fails at the headers, a longer body with
+   * `RESULT_BODY_SIZE_LIMIT_EXCEEDED` at the next poll after it passes the limit: the
+   * limit is checked as the decoded bytes arrive, between polls, and nothing past it is
+   * decoded or kept (a compressed "bomb" cannot fill memory while the game does not
+   * poll). Default -1. Setting it while a request runs is ignored, as in Godot. Ports
+   * `body_size_limit`.
    */
   get bodySizeLimit(): number {
     return this.#bodySizeLimit;
@@ -187,16 +197,19 @@ export class HTTPRequest implements StagedEventTarget {
   }
 
   /**
-   * Starts a request; `requestData` is sent as UTF-8. Returns OK, `ERR_BUSY` while
-   * another request runs, or `ERR_INVALID_PARAMETER` for a URL that does not start with
-   * `http://` or `https://`, a malformed URL or header line, or an unknown method
+   * Starts a request; `requestData` is sent as UTF-8. `customHeaders` are
+   * `"Name: value"` lines as in Godot, or (gdnet addition) a plain object of names to
+   * values, `{ "Content-Type": "application/json" }`, sent in key order. Returns OK,
+   * `ERR_BUSY` while another request runs, or `ERR_INVALID_PARAMETER` for a URL that
+   * does not start with `http://` or `https://`, a malformed URL, header line, header
+   * name or value (a non-string value included), or an unknown method
    * (`METHOD_CONNECT` included). Right after OK the client status is `STATUS_RESOLVING`
    * (or `STATUS_CONNECTING` for an IP address); the outcome arrives through
    * {@link HTTPRequest.requestCompleted} in a later `poll()`. Ports `request`.
    */
   request(
     url: string,
-    customHeaders: readonly string[] = [],
+    customHeaders: CustomHeaders = [],
     method: number = HTTPClient.METHOD_GET,
     requestData = "",
   ): ErrorCode {
@@ -205,19 +218,19 @@ export class HTTPRequest implements StagedEventTarget {
   }
 
   /**
-   * {@link HTTPRequest.request} with a raw byte body. Ports `request_raw`.
+   * {@link HTTPRequest.request} with a raw byte body; `customHeaders` as there (lines or
+   * a plain object). Ports `request_raw`.
    */
   requestRaw(
     url: string,
-    customHeaders: readonly string[] = [],
+    customHeaders: CustomHeaders = [],
     method: number = HTTPClient.METHOD_GET,
     requestDataRaw: Uint8Array = EMPTY,
   ): ErrorCode {
     if (!(requestDataRaw instanceof Uint8Array)) throw new TypeError("requestRaw expects a Uint8Array body");
     if (this.#requesting) return ErrorCode.ERR_BUSY;
-    if (!Array.isArray(customHeaders) || !customHeaders.every(isValidHeaderLine)) {
-      return ErrorCode.ERR_INVALID_PARAMETER;
-    }
+    const headerLines = customHeaderLines(customHeaders);
+    if (headerLines === null) return ErrorCode.ERR_INVALID_PARAMETER;
     if (!Number.isInteger(method) || method < 0 || method >= HTTPClient.METHOD_MAX) {
       return ErrorCode.ERR_INVALID_PARAMETER;
     }
@@ -228,7 +241,7 @@ export class HTTPRequest implements StagedEventTarget {
     this.#response.reset();
     this.#url = parsed;
     this.#method = method;
-    this.#customHeaders = [...customHeaders];
+    this.#customHeaders = headerLines;
     this.#body = requestDataRaw.slice();
     this.#redirections = 0;
     this.#requesting = true;
@@ -243,6 +256,15 @@ export class HTTPRequest implements StagedEventTarget {
    * Ports `cancel_request`.
    */
   cancelRequest(): void {
+    this.#stop();
+  }
+
+  /**
+   * {@link HTTPRequest.cancelRequest}, so `using request = new HTTPRequest()` stops the
+   * request at the end of the scope (TypeScript 5.2+ or a bundler; Node 20 itself does
+   * not parse `using`). gdnet addition: Godot stops the request when the node is freed.
+   */
+  [Symbol.dispose](): void {
     this.#stop();
   }
 
@@ -419,6 +441,7 @@ export class HTTPRequest implements StagedEventTarget {
         decompress: this.acceptGzip,
         downloadFile: this.#downloadFile,
         chunkSize: this.#downloadChunkSize,
+        bodySizeLimit: this.#bodySizeLimit,
         proxy,
         followRedirects: this.maxRedirects !== 0,
       },
@@ -455,4 +478,22 @@ function proxyOf(host: string, port: number): HttpProxy | null {
   if (typeof host !== "string" || host === "" || !Number.isInteger(port) || port < 1 || port > 65535)
     return null;
   return { host: host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host, port };
+}
+
+let resultNames: string[] | null = null;
+
+/**
+ * The name of an `HTTPRequest.RESULT_*` code, for logs: `resultName(13)` is
+ * `"RESULT_TIMEOUT"`; an unknown code gives `"RESULT_UNKNOWN(<code>)"`. gdnet addition,
+ * beside `errorName` for `ErrorCode`: Godot has only the `Result` enum's names.
+ */
+export function resultName(result: number): string {
+  if (resultNames === null) {
+    resultNames = [];
+    for (const name of Object.getOwnPropertyNames(HTTPRequest)) {
+      if (!name.startsWith("RESULT_")) continue;
+      resultNames[(HTTPRequest as unknown as Record<string, number>)[name]!] = name;
+    }
+  }
+  return (Number.isInteger(result) ? resultNames[result] : undefined) ?? `RESULT_UNKNOWN(${result})`;
 }

@@ -39,6 +39,16 @@ export class StagingBudget implements DrainListener {
     return this.#holding;
   }
 
+  /** Bytes staged since the owner's last drain (what the budget holds against its limit). */
+  get stagedBytes(): number {
+    return this.#queue.drains === this.#drains ? this.#bytes : 0;
+  }
+
+  /** Messages staged since the owner's last drain. */
+  get stagedMessages(): number {
+    return this.#queue.drains === this.#drains ? this.#messages : 0;
+  }
+
   /** Counts one staged message of `bytes`; holds the reader once past a limit. */
   staged(bytes: number): void {
     const drains = this.#queue.drains;

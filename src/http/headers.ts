@@ -67,3 +67,33 @@ export function composeRequestHeaders(
   if (!hasHeader(custom, "accept")) lines.push("Accept: */*");
   return lines;
 }
+
+/** Custom request headers as `request()` takes them: `"Name: value"` lines, or a plain object of names to values. */
+export type CustomHeaders = readonly string[] | Readonly<Record<string, string>>;
+
+/**
+ * `customHeaders` as header lines, in order (an object's own keys in insertion order),
+ * or `null` when a line, name or value could not be sent.
+ * @internal
+ */
+export function customHeaderLines(customHeaders: unknown): string[] | null {
+  let lines: unknown[];
+  if (Array.isArray(customHeaders)) {
+    lines = customHeaders;
+  } else if (isPlainObject(customHeaders)) {
+    lines = [];
+    for (const [name, value] of Object.entries(customHeaders)) {
+      if (typeof value !== "string") return null;
+      lines.push(`${name}: ${value}`);
+    }
+  } else {
+    return null;
+  }
+  return lines.every(isValidHeaderLine) ? [...lines] : null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}

@@ -8,6 +8,7 @@ export const FAILURE_RESULTS: Record<HttpFailure, number> = {
   connection: 4,
   request: 9,
   decompress: 8,
+  "body-size-limit": 7,
   "file-open": 10,
   "file-write": 11,
   "redirect-limit": 12,
@@ -16,6 +17,7 @@ export const FAILURE_RESULTS: Record<HttpFailure, number> = {
 /** Failures after the response headers: the signal carries the code and headers, as Godot's does. @internal */
 export const BODY_PHASE_FAILURES: ReadonlySet<HttpFailure> = new Set([
   "decompress",
+  "body-size-limit",
   "file-open",
   "file-write",
 ]);

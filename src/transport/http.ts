@@ -7,6 +7,11 @@ import type { TLSOptions } from "../TLSOptions.js";
  * the redirect loop, the timeout, the size limit and the result codes above it. Every
  * event is staged into the owner's StagingQueue and applied by the owner's poll().
  *
+ * Between two polls of the owner, what an exchange stages is bounded twice: by the
+ * request's body size limit, checked on decoded bytes as they arrive, and by the staging
+ * budget shared with TCP and WebSocket (src/core/StagingBudget.ts): past it the platform
+ * stops reading (and decoding) until the owner has polled.
+ *
  * The life of an exchange, as events:
  *   [HTTP_CONNECTING] → [HTTP_REQUESTING] → HTTP_HEADERS → (receiveBody()) →
  *   HTTP_BODY* → HTTP_DONE
@@ -53,6 +58,12 @@ export interface HttpExchangeRequest {
   downloadFile: string;
   /** The preferred size of each read, in bytes (Godot's `download_chunk_size`). */
   chunkSize: number;
+  /**
+   * The most decoded body bytes to take, or -1 for no limit. The platform counts decoded
+   * bytes as they arrive and fails with `body-size-limit` as soon as the body passes it,
+   * without decoding or keeping anything more.
+   */
+  bodySizeLimit: number;
   /** The proxy for this request, or `null` to connect directly. */
   proxy: HttpProxy | null;
   /**
@@ -83,6 +94,7 @@ export interface HttpResponseHead {
  * - `request`: the platform refused the request as given (a browser's `fetch` rejects a
  *   GET with a body);
  * - `decompress`: the compressed body is corrupt;
+ * - `body-size-limit`: the decoded body passed {@link HttpExchangeRequest.bodySizeLimit};
  * - `file-open`: the download file cannot be opened (or the platform has no files);
  * - `file-write`: writing the download file failed;
  * - `redirect-limit`: the platform follows redirects itself and met one it may not
@@ -95,6 +107,7 @@ export type HttpFailure =
   | "connection"
   | "request"
   | "decompress"
+  | "body-size-limit"
   | "file-open"
   | "file-write"
   | "redirect-limit";

@@ -1,6 +1,5 @@
 import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
 import {
-  HTTP_BODY,
   HTTP_DONE,
   HTTP_HEADERS,
   HTTP_REQUESTING,
@@ -26,6 +25,8 @@ import { StagedHttpExchange } from "../http-exchange.js";
  * - a failed fetch does not say why: refused, unresolved, TLS and CORS failures all
  *   count as `refused`;
  * - there is no file system: a download file cannot be opened.
+ * The body is read one chunk at a time, and only while the staging budget allows: a
+ * page that stops polling stops reading, and the browser pushes back on the server.
  */
 
 class BrowserHttpExchange extends StagedHttpExchange {
@@ -33,9 +34,11 @@ class BrowserHttpExchange extends StagedHttpExchange {
   #response: Response | null = null;
   #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   readonly #downloadFile: string;
+  /** A `read()` is under way. */
+  #reading = false;
 
   constructor(request: HttpExchangeRequest, queue: StagingQueue, target: StagedEventTarget) {
-    super(queue, target);
+    super(queue, target, request.bodySizeLimit);
     this.#downloadFile = request.downloadFile;
     this.#start(request);
   }
@@ -113,22 +116,32 @@ class BrowserHttpExchange extends StagedHttpExchange {
     this.#pump();
   }
 
+  /** Reads the next chunk, unless a read is under way or the staging budget holds. */
   #pump(): void {
     const reader = this.#reader;
-    if (reader === null) return;
+    if (reader === null || this.#reading || this.holding) return;
+    this.#reading = true;
     reader.read().then(
       ({ done, value }) => {
+        this.#reading = false;
         if (this.released) return;
         if (done) {
           this.stage(HTTP_DONE);
           this.#release();
           return;
         }
-        this.stage(HTTP_BODY, value, value.byteLength);
-        this.#pump();
+        if (this.stageBody(value, value.byteLength)) this.#pump();
       },
-      (error: unknown) => this.fail("connection", String(error)),
+      (error: unknown) => {
+        this.#reading = false;
+        this.fail("connection", String(error));
+      },
     );
+  }
+
+  /** @internal The owner polled: read on; a hold simply stops the pump after its read. */
+  holdForDrain(held: boolean): void {
+    if (!held && !this.released) this.#pump();
   }
 
   abort(): void {

@@ -1,8 +1,7 @@
-import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
+import type { DrainListener, StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
 import { headerValue } from "../../http/headers.js";
 import { isIpAddress } from "../../http/url.js";
 import {
-  HTTP_BODY,
   HTTP_CONNECTING,
   HTTP_DONE,
   HTTP_HEADERS,
@@ -13,7 +12,7 @@ import {
   type HttpTransport,
 } from "../http.js";
 import { StagedHttpExchange } from "../http-exchange.js";
-import { inflateBody } from "./http-inflate.js";
+import { decodeBody } from "./content-encoding.js";
 import { type HttpFraming, type HttpRequestMessage, MemoryHttpServer } from "./http-server.js";
 import type { LinkReceiver, MemoryLink } from "./link.js";
 import type { MemoryHost } from "./network.js";
@@ -30,7 +29,7 @@ const EMPTY = new Uint8Array(0);
 const END_MARK = Symbol("end");
 const RESET_MARK = Symbol("reset");
 
-class MemoryHttpExchange extends StagedHttpExchange implements LinkReceiver {
+class MemoryHttpExchange extends StagedHttpExchange implements LinkReceiver, DrainListener {
   readonly #request: HttpExchangeRequest;
   #link: MemoryLink | null = null;
   #framing: HttpFraming | null = null;
@@ -39,15 +38,36 @@ class MemoryHttpExchange extends StagedHttpExchange implements LinkReceiver {
   #received = 0;
   #compressed: Uint8Array[] = [];
   #held: unknown[] | null = [];
+  /** A drain of the owner's queue is awaited to open the link's receive window. */
+  #awaitingDrain = false;
 
   constructor(request: HttpExchangeRequest, queue: StagingQueue, target: StagedEventTarget) {
-    super(queue, target);
+    super(queue, target, request.bodySizeLimit);
     this.#request = request;
+  }
+
+  /**
+   * @internal Nothing to do: the link's receive window already bounds what arrives
+   * between two polls of the owner (see `drained`).
+   */
+  holdForDrain(_held: boolean): void {}
+
+  /**
+   * @internal The owner polled and applied everything delivered so far: the link's
+   * receive window opens again. Until then the server's response waits on its side, as
+   * with a TCP peer that stops reading, so an owner that does not poll holds at most one
+   * window (4 MiB) of body.
+   */
+  drained(): void {
+    this.#awaitingDrain = false;
+    const link = this.#link;
+    if (link !== null && !this.released) link.consumed(link.client, Number.MAX_SAFE_INTEGER);
   }
 
   /** @internal The link is up: send the request. */
   connected(link: MemoryLink): void {
     this.#link = link;
+    link.client.flowControlled = true;
     link.attach(link.client, this);
     this.stage(HTTP_REQUESTING);
     const request = this.#request;
@@ -97,6 +117,10 @@ class MemoryHttpExchange extends StagedHttpExchange implements LinkReceiver {
 
   receive(payload: unknown): void {
     if (this.released) return;
+    if (!this.#awaitingDrain) {
+      this.#awaitingDrain = true;
+      this.owner!.queue.afterNextDrain(this);
+    }
     const message = payload as { kind?: string };
     if (this.#framing === null) {
       if (message.kind !== "head") {
@@ -169,22 +193,23 @@ class MemoryHttpExchange extends StagedHttpExchange implements LinkReceiver {
     this.#received += chunk.byteLength;
     if (this.#encoding !== null) {
       this.#compressed.push(chunk);
-      this.stage(HTTP_BODY, EMPTY, chunk.byteLength);
+      this.stageBody(EMPTY, chunk.byteLength);
     } else {
-      this.stage(HTTP_BODY, chunk, chunk.byteLength);
+      this.stageBody(chunk, chunk.byteLength);
     }
+    if (this.released) return;
     if (this.#framing === "length" && this.#received >= this.#contentLength) this.#complete();
   }
 
   #complete(): void {
     if (this.#encoding !== null) {
-      const decoded = inflateBody(concat(this.#compressed), this.#encoding);
+      const decoded = decodeBody(concat(this.#compressed), this.#encoding);
       this.#compressed = [];
       if (decoded === null) {
         this.fail("decompress", `corrupt ${this.#encoding} body`);
         return;
       }
-      this.stage(HTTP_BODY, decoded, 0);
+      if (!this.stageBody(decoded, 0) && this.released) return;
     }
     this.stage(HTTP_DONE);
     this.#release(false);

@@ -1,23 +1,33 @@
 import fs from "node:fs";
 import type http from "node:http";
 import zlib from "node:zlib";
-import { HTTP_BODY, HTTP_DONE, type HttpFailure } from "../http.js";
+import { HTTP_DONE, type HttpFailure } from "../http.js";
 
 /*
  * The body of a node:http response, read once the owner asked for it: raw bytes are
  * counted as they come off the wire, decoded with zlib when the response is gzip or
  * deflate and decoding was asked for, and either staged as HTTP_BODY events or written
- * to the download file. Writing to the file respects backpressure all the way to the
- * socket (file → decoder → response → TCP window), so a download of any size holds
- * only a few buffers.
+ * to the download file.
+ *
+ * Nothing here grows between two polls of the owner. Three things stop the flow, each
+ * pushing back to the socket (TCP then pushes back on the server): the staging budget
+ * (the exchange has staged its share until the owner polls), the download file's write
+ * buffer, and the decoder's input buffer. zlib's stream inflates one output chunk at a
+ * time and stops when its output is not read, so pausing the decoder bounds a small
+ * compressed input that would inflate into gigabytes to about one chunk; the body size
+ * limit, checked on every decoded chunk, ends it for good.
  */
 
 const OWNER = Symbol("gdnet.httpBody");
 const EMPTY = new Uint8Array(0);
 
-/** What the reader reports to. */
+/** What the reader reports to: the exchange. */
 export interface BodyOwner {
   readonly request: { downloadFile: string; chunkSize: number };
+  /** Whether the staging budget holds reading until the owner's next poll. */
+  readonly holding: boolean;
+  /** Stages body progress; `false` when reading must stop (see StagedHttpExchange). */
+  stageBody(decoded: Uint8Array | number, raw: number): boolean;
   stage(kind: number, a?: unknown, b?: unknown): void;
   fail(kind: HttpFailure, detail: string): void;
   finished(): void;
@@ -33,6 +43,10 @@ export class ResponseBodyReader {
   readonly file: fs.WriteStream | null;
   #fileOpened = false;
   #done = false;
+  /** The download file's write buffer is full, until its 'drain'. */
+  #fileFull = false;
+  /** The decoder's input buffer is full, until its 'drain'. */
+  #decoderFull = false;
 
   constructor(owner: BodyOwner, response: http.IncomingMessage, contentEncoding: string) {
     this.owner = owner;
@@ -65,14 +79,51 @@ export class ResponseBodyReader {
     }
   }
 
-  /** Decoded bytes: stage them, or write them to the file. Returns false to ask the source to wait. */
-  accept(bytes: Uint8Array, raw: number): boolean {
-    if (this.file === null) {
-      this.owner.stage(HTTP_BODY, bytes, raw);
-      return true;
+  /** Raw bytes off the wire: into the decoder, or straight on as decoded bytes. */
+  read(chunk: Buffer): void {
+    if (this.decoder === null) {
+      if (!this.accept(chunk, chunk.byteLength)) this.updateFlow();
+      return;
     }
-    this.owner.stage(HTTP_BODY, bytes.byteLength, raw);
-    return this.file.write(bytes);
+    const goOn = this.owner.stageBody(this.file === null ? EMPTY : 0, chunk.byteLength);
+    if (this.#done) return;
+    if (!this.decoder.write(chunk)) this.#decoderFull = true;
+    if (!goOn || this.#decoderFull) this.updateFlow();
+  }
+
+  /** Decoded bytes: stage them, or write them to the file. Returns false when reading must wait. */
+  accept(bytes: Uint8Array, raw: number): boolean {
+    if (this.file === null) return this.owner.stageBody(bytes, raw);
+    const goOn = this.owner.stageBody(bytes.byteLength, raw);
+    if (this.#done) return false;
+    if (!this.file.write(bytes)) this.#fileFull = true;
+    return goOn && !this.#fileFull;
+  }
+
+  /**
+   * Reads while nothing holds it back: the staging budget and the file's buffer hold
+   * the last stage (the decoder's output, or the response without one), the decoder's
+   * input buffer holds the response.
+   */
+  updateFlow(): void {
+    if (this.#done) return;
+    const held = this.owner.holding || this.#fileFull;
+    if (this.decoder !== null) {
+      if (held) this.decoder.pause();
+      else this.decoder.resume();
+    }
+    if (held || this.#decoderFull) this.response.pause();
+    else this.response.resume();
+  }
+
+  decoderDrained(): void {
+    this.#decoderFull = false;
+    this.updateFlow();
+  }
+
+  fileDrained(): void {
+    this.#fileFull = false;
+    this.updateFlow();
   }
 
   /** The decoded stream ended: close the file (DONE once it is closed) or report DONE. */
@@ -112,13 +163,7 @@ export class ResponseBodyReader {
 
 function onResponseData(this: Tagged<http.IncomingMessage>, chunk: Buffer): void {
   const reader = this[OWNER];
-  if (reader === undefined || reader.isDone) return;
-  if (reader.decoder === null) {
-    if (!reader.accept(chunk, chunk.byteLength)) this.pause();
-    return;
-  }
-  reader.owner.stage(HTTP_BODY, reader.file === null ? EMPTY : 0, chunk.byteLength);
-  if (!reader.decoder.write(chunk)) this.pause();
+  if (reader !== undefined && !reader.isDone) reader.read(chunk);
 }
 
 function onResponseEnd(this: Tagged<http.IncomingMessage>): void {
@@ -134,8 +179,7 @@ function onResponseEnd(this: Tagged<http.IncomingMessage>): void {
 
 function onDecoderData(this: Tagged<zlib.Gunzip>, chunk: Buffer): void {
   const reader = this[OWNER];
-  if (reader === undefined || reader.isDone) return;
-  if (!reader.accept(chunk, 0)) this.pause();
+  if (reader !== undefined && !reader.isDone && !reader.accept(chunk, 0)) reader.updateFlow();
 }
 
 function onDecoderEnd(this: Tagged<zlib.Gunzip>): void {
@@ -148,7 +192,7 @@ function onDecoderError(this: Tagged<zlib.Gunzip>, error: Error): void {
 }
 
 function onDecoderDrain(this: Tagged<zlib.Gunzip>): void {
-  this[OWNER]?.response.resume();
+  this[OWNER]?.decoderDrained();
 }
 
 function onFileOpen(this: Tagged<fs.WriteStream>): void {
@@ -162,10 +206,7 @@ function onFileError(this: Tagged<fs.WriteStream>, error: Error): void {
 }
 
 function onFileDrain(this: Tagged<fs.WriteStream>): void {
-  const reader = this[OWNER];
-  if (reader === undefined) return;
-  if (reader.decoder !== null) reader.decoder.resume();
-  else reader.response.resume();
+  this[OWNER]?.fileDrained();
 }
 
 function onFileClose(this: Tagged<fs.WriteStream>): void {

@@ -41,8 +41,21 @@ export class NodeHttpExchange extends StagedHttpExchange {
   secured = false;
 
   constructor(request: HttpExchangeRequest, queue: StagingQueue, target: StagedEventTarget) {
-    super(queue, target);
+    super(queue, target, request.bodySizeLimit);
     this.request = request;
+  }
+
+  /** @internal The staging budget holds the body until the owner's next poll, or lets it flow. */
+  holdForDrain(_held: boolean): void {
+    this.#body?.updateFlow();
+  }
+
+  /**
+   * @internal Whether the whole response (as its framing says) has been parsed. Bytes
+   * after it are not part of it: Godot 4 reads `Content-Length` bytes and succeeds.
+   */
+  get responseComplete(): boolean {
+    return this.#response?.complete ?? false;
   }
 
   /** Releases the exchange after its body is complete. */
@@ -211,7 +224,9 @@ function onRequestResponse(this: Tagged<http.ClientRequest>, response: http.Inco
 
 function onRequestError(this: Tagged<http.ClientRequest>, error: NodeJS.ErrnoException): void {
   const exchange = this[EXCHANGE];
-  if (exchange === undefined) return;
+  // A server that sends more than its Content-Length makes node:http fail on the extra
+  // bytes after the response is complete; the response itself is whole.
+  if (exchange === undefined || exchange.responseComplete) return;
   exchange.fail(classifyRequestError(exchange, error), error.message);
 }
 
