@@ -1,4 +1,4 @@
-import { sha1 } from "./sha1.js";
+import { sha1 } from "@noble/hashes/legacy.js";
 
 /*
  * The HTTP/1.1 upgrade handshake of RFC 6455 as Godot 4 performs it (reference §7.4–7.5),

@@ -1,0 +1,79 @@
+import { gunzipSync, inflateSync } from "fflate";
+
+/*
+ * Decoding of `Content-Encoding: gzip` and `deflate` bodies for the in-memory network,
+ * which runs in browsers too, so it cannot use node:zlib; and it must decode
+ * synchronously inside a poll to stay deterministic, so not `DecompressionStream`.
+ * fflate inflates; it does not verify the trailers' checksums, so they are checked here,
+ * as node:zlib and browsers do: a body with a wrong CRC-32 or Adler-32 is corrupt.
+ */
+
+const CRC_TABLE = (() => {
+  const table = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  return table;
+})();
+
+function crc32(data: Uint8Array): number {
+  let crc = -1;
+  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
+  return ~crc >>> 0;
+}
+
+function adler32(data: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  // 5552 bytes is the most that can be summed before b could pass 2^32 (RFC 1950's NMAX).
+  for (let start = 0; start < data.length; start += 5552) {
+    const end = Math.min(start + 5552, data.length);
+    for (let i = start; i < end; i++) {
+      a += data[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+const readU32LE = (data: Uint8Array, at: number) =>
+  (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
+const readU32BE = (data: Uint8Array, at: number) =>
+  ((data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!) >>> 0;
+
+function gunzip(data: Uint8Array): Uint8Array | null {
+  if (data.length < 18 || data[0] !== 0x1f || data[1] !== 0x8b || data[2] !== 8) return null;
+  const output = gunzipSync(data);
+  const trailer = data.length - 8;
+  if (readU32LE(data, trailer) !== crc32(output)) return null;
+  if (readU32LE(data, trailer + 4) !== output.length >>> 0) return null;
+  return output;
+}
+
+/** `deflate` as browsers accept it: zlib-wrapped (RFC 1950) or raw DEFLATE. */
+function inflateZlibOrRaw(data: Uint8Array): Uint8Array | null {
+  const zlibWrapped = data.length >= 2 && (data[0]! & 0x0f) === 8 && ((data[0]! << 8) | data[1]!) % 31 === 0;
+  if (!zlibWrapped) return inflateSync(data);
+  // A preset dictionary is something no HTTP server can have agreed on with the client.
+  if (data[1]! & 0x20 || data.length < 6) return null;
+  const output = inflateSync(data.subarray(2, data.length - 4));
+  return readU32BE(data, data.length - 4) === adler32(output) ? output : null;
+}
+
+/**
+ * Decodes a whole `gzip` or `deflate` body. Returns `null` for corrupt data.
+ * @internal
+ */
+export function decodeBody(data: Uint8Array, encoding: "gzip" | "deflate"): Uint8Array | null {
+  try {
+    return encoding === "gzip" ? gunzip(data) : inflateZlibOrRaw(data);
+  } catch (error) {
+    // fflate reports corrupt input with an Error carrying a numeric `code`.
+    if (error instanceof Error && typeof (error as { code?: unknown }).code === "number") return null;
+    throw error;
+  }
+}
