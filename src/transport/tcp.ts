@@ -45,10 +45,19 @@ export interface StreamConnection {
    * the start; an accepted one holds its events (and pauses reading) until attached.
    */
   attach(queue: StagingQueue, target: StagedEventTarget): void;
-  /** Hands bytes to the platform at once (SPEC §1.5). Ignored once closed. */
-  write(bytes: Uint8Array): void;
+  /**
+   * Hands bytes to the platform at once (SPEC §1.5; a platform may hold the writes of
+   * one tick and pass them on together, in order). Ignored once closed. `owned`: the
+   * caller hands `bytes` over and never touches them again (otherwise they are copied
+   * if they have to wait).
+   */
+  write(bytes: Uint8Array, owned?: boolean): void;
   /** Bytes accepted by `write` that the platform has not yet passed to the network. */
   readonly bufferedAmount: number;
+  /** Writes accepted by `write` whose bytes have not all been passed to the network. */
+  readonly queuedWrites: number;
+  /** Passes bytes held back for the current tick (see SPEC §1.5) to the network now. */
+  flush(): void;
   /** TCP_NODELAY. */
   setNoDelay(enabled: boolean): void;
   /**

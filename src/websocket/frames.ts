@@ -1,10 +1,16 @@
 import { ByteQueue } from "../core/ByteQueue.js";
 
 /*
- * RFC 6455 framing, platform-neutral: one encoder and an incremental decoder. The
- * in-memory network speaks real frames with these; the node transport frames its sends
- * with the encoder and leaves parsing to ws's receiver.
+ * RFC 6455 framing, platform-neutral: one encoder and an incremental decoder, used by
+ * gdnet's WebSocket on Node and on the in-memory network alike.
  */
+
+/**
+ * The most frames one fragmented message may have. A remote that never finishes a
+ * message of empty fragments would otherwise grow the fragment list without bound; past
+ * this the connection fails with 1009 ("Message too big"), on the wire and locally.
+ */
+export const MAX_FRAGMENTS = 16 * 1024;
 
 /** Frame opcodes. */
 export const OPCODE_CONTINUATION = 0x0;
@@ -222,6 +228,7 @@ export class FrameDecoder {
       this.#fragmentedLength = 0;
     }
     if (!fin) {
+      if (this.#fragments.length >= MAX_FRAGMENTS) return this.#fail(handler, 1009);
       this.#inMessage = true;
       this.#fragments.push(payload);
       this.#fragmentedLength += length;

@@ -85,6 +85,8 @@ export class MemoryStreamConnection implements StreamConnection, LinkReceiver, D
 
   setNoDelay(_enabled: boolean): void {}
 
+  flush(): void {}
+
   setReceiving(enabled: boolean): void {
     if (enabled) {
       const paused = this.#paused;

@@ -1,8 +1,12 @@
 import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
 import { ErrorCode } from "../../ErrorCode.js";
-import type { DetachedStream } from "../../StreamPeerTCP.js";
 import { encodeFrame, OPCODE_BINARY, OPCODE_TEXT } from "../../websocket/frames.js";
-import { STREAM_DATA } from "../tcp.js";
+import {
+  acceptOverStream,
+  StreamWebSocket,
+  type StreamWebSocketPlatform,
+} from "../../websocket/StreamWebSocket.js";
+import type { DetachedStream } from "../../StreamPeerTCP.js";
 import {
   type PreparedFrame,
   type WebSocketAcceptOptions,
@@ -18,17 +22,36 @@ import {
 import type { LinkEnd, MemoryLink } from "./link.js";
 import type { MemoryHost, PortListener } from "./network.js";
 import { MemoryStreamConnection } from "./tcp.js";
-import { MemoryWebSocket } from "./websocket-connection.js";
 
 /*
- * WebSocket on a MemoryNetwork: real handshakes and frames over memory TCP links (see
- * MemoryWebSocket). Servers register on their host's ports like TCP listeners (one port
- * space). TLS is not modelled: `wss://` and a server's key and certificate are accepted
- * and the bytes travel as for `ws://`.
+ * WebSocket on a MemoryNetwork: gdnet's own WebSocket (StreamWebSocket, the same code
+ * Node runs) over memory TCP links, so a raw StreamPeerTCP can talk to it and bandwidth,
+ * faults and junk input behave as on a real network. Servers register on their host's
+ * ports like TCP listeners (one port space). TLS is not modelled: `wss://` and a
+ * server's key and certificate are accepted and the bytes travel as for `ws://`.
  */
 
 const WILDCARDS = new Set(["*", "0.0.0.0", "::"]);
 const LOCAL_NAMES = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** Masks and keys from the host's seeded source, so runs repeat. */
+function memoryPlatform(host: MemoryHost): StreamWebSocketPlatform {
+  const mask = new Uint8Array(4);
+  const maskView = new DataView(mask.buffer);
+  return {
+    nextMask(): Uint8Array {
+      maskView.setUint32(0, host.random.nextUint32());
+      return mask;
+    },
+    handshakeKey(): Uint8Array {
+      const key = new Uint8Array(16);
+      const view = new DataView(key.buffer);
+      for (let i = 0; i < 16; i += 4) view.setUint32(i, host.random.nextUint32());
+      return key;
+    },
+    allocate: (size) => new Uint8Array(size),
+  };
+}
 
 /** A memory WebSocket server on a host's port. */
 class MemoryWebSocketListener implements WebSocketListener, PortListener {
@@ -36,6 +59,7 @@ class MemoryWebSocketListener implements WebSocketListener, PortListener {
 
   constructor(
     readonly host: MemoryHost,
+    readonly platform: StreamWebSocketPlatform,
     readonly localPort: number,
     readonly queue: StagingQueue,
     readonly target: StagedEventTarget,
@@ -44,17 +68,13 @@ class MemoryWebSocketListener implements WebSocketListener, PortListener {
   accept(link: MemoryLink, end: LinkEnd): void {
     if (!this.#open) return;
     const client = link.peerOf(end);
-    const socket = new MemoryWebSocket(this.host, false, this.queue, this.target);
+    const socket = new StreamWebSocket(this.platform, false, this.queue, this.target);
     const stream = new MemoryStreamConnection(this.queue, socket);
     socket.serve(
       stream,
-      {
-        localAddress: end.address,
-        localPort: end.port,
-        remoteAddress: client.address,
-        remotePort: client.port,
-      },
+      { localAddress: end.address, localPort: end.port, remoteAddress: client.address, remotePort: client.port },
       null,
+      false,
     );
     this.queue.push(this.target, WS_SERVER_INCOMING, socket);
     stream.bind(link, end);
@@ -69,6 +89,7 @@ class MemoryWebSocketListener implements WebSocketListener, PortListener {
 
 /** The WebSocket capability of one host of a {@link MemoryNetwork}. */
 export function createMemoryWebSocketTransport(host: MemoryHost): WebSocketTransport {
+  const platform = memoryPlatform(host);
   return {
     canServe: true,
     hasTls: true,
@@ -78,16 +99,16 @@ export function createMemoryWebSocketTransport(host: MemoryHost): WebSocketTrans
       queue: StagingQueue,
       target: StagedEventTarget,
     ): WebSocketConnection {
-      const socket = new MemoryWebSocket(host, true, queue, target);
-      socket.prepareRequest(
+      const socket = new StreamWebSocket(platform, true, queue, target);
+      const stream = host.tcp.connect({ host: request.host, port: request.port }, queue, socket);
+      socket.startClient(
+        stream,
         request.hostHeader,
         request.path,
         request.protocols,
         request.headers,
         request.maxPayload,
       );
-      const stream = host.tcp.connect({ host: request.host, port: request.port }, queue, socket);
-      socket.setStream(stream as MemoryStreamConnection);
       return socket;
     },
 
@@ -99,17 +120,7 @@ export function createMemoryWebSocketTransport(host: MemoryHost): WebSocketTrans
     ): WebSocketConnection | ErrorCode {
       const connection = stream.connection;
       if (!(connection instanceof MemoryStreamConnection)) return ErrorCode.ERR_INVALID_PARAMETER;
-      const socket = new MemoryWebSocket(host, false, queue, target);
-      socket.serve(connection, stream.endpoints, {
-        protocols: options.protocols.slice(),
-        headers: options.headers.slice(),
-        maxPayload: options.maxPayload,
-      });
-      // Bytes the stream had already received come first, at the owner's next poll.
-      if (stream.buffered.byteLength > 0) queue.push(socket, STREAM_DATA, stream.buffered);
-      connection.attach(queue, socket);
-      connection.setReceiving(true);
-      return socket;
+      return acceptOverStream(platform, connection, stream.buffered, stream.endpoints, options, queue, target);
     },
 
     listen(
@@ -126,10 +137,10 @@ export function createMemoryWebSocketTransport(host: MemoryHost): WebSocketTrans
         if (bindAddress === "*") return ErrorCode.ERR_ALREADY_IN_USE;
         // A specific address binds asynchronously, as on Node: the failure is staged.
         queue.push(target, WS_SERVER_ERROR, ErrorCode.ERR_ALREADY_IN_USE);
-        return new MemoryWebSocketListener(host, 0, queue, target);
+        return new MemoryWebSocketListener(host, platform, 0, queue, target);
       }
       const bound = port === 0 ? host.allocatePort() : port;
-      const listener = new MemoryWebSocketListener(host, bound, queue, target);
+      const listener = new MemoryWebSocketListener(host, platform, bound, queue, target);
       host.listeners.set(bound, listener);
       queue.push(target, WS_SERVER_LISTENING, bound);
       return listener;

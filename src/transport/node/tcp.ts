@@ -17,6 +17,7 @@ import {
   type TcpTransport,
 } from "../tcp.js";
 import { isBindAddress, NodeListener } from "./listener.js";
+import { TickWriter } from "./tick-writer.js";
 
 /*
  * node:net behind the TCP transport interface. Socket listeners are module-level
@@ -25,6 +26,31 @@ import { isBindAddress, NodeListener } from "./listener.js";
  */
 
 const CONNECTION = Symbol("gdnet.connection");
+
+/**
+ * The owner of a connection, held weakly. An open socket is reachable from Node's event
+ * loop, and so is everything it references: were the owner held strongly (here or in a
+ * staged event), a `StreamPeerTCP` dropped without `disconnectFromHost()` would live as
+ * long as its socket, and its FinalizationRegistry could never abort that socket. Staged
+ * events name this forwarder, not the owner; `deref()` allocates nothing, so staging and
+ * applying stay allocation-free. Cut when the connection is released, so events staged
+ * before that reach nobody.
+ */
+class WeakOwner implements StagedEventTarget {
+  #owner: WeakRef<StagedEventTarget> | null;
+
+  constructor(owner: StagedEventTarget) {
+    this.#owner = new WeakRef(owner);
+  }
+
+  applyStagedEvent(kind: number, a: unknown, b: unknown): void {
+    this.#owner?.deref()?.applyStagedEvent(kind, a, b);
+  }
+
+  cut(): void {
+    this.#owner = null;
+  }
+}
 
 type TaggedSocket = net.Socket & { [CONNECTION]?: NodeStreamConnection };
 
@@ -40,28 +66,43 @@ export function classifySocketError(error: NodeJS.ErrnoException): StreamFailure
   return "other";
 }
 
-/** One node:net socket as a {@link StreamConnection}. */
-export class NodeStreamConnection implements StreamConnection {
-  /** The socket; other node transport modules (WebSocket) may take it over. */
+/**
+ * One node:net (or TLS) socket as a {@link StreamConnection}. Its writes go through its
+ * {@link TickWriter} base, the socket's only writer.
+ */
+export class NodeStreamConnection extends TickWriter implements StreamConnection {
+  /** The socket. */
   readonly socket: net.Socket;
   #queue: StagingQueue | null = null;
-  #target: StagedEventTarget | null = null;
+  /** Where staged events go: the owner, held weakly. */
+  #target: WeakOwner | null = null;
   #held: [number, unknown, unknown][] | null = null;
   #receiving = true;
   #released = false;
   /** Bounds what is staged between two polls; made when the first data arrives. */
   #budget: StagingBudget | null = null;
 
-  constructor(socket: net.Socket, queue: StagingQueue | null, target: StagedEventTarget | null) {
+  /**
+   * @param connectEvent the socket event that means connected: `"connect"`, or
+   *   `"secureConnect"` for a TLS client; accepted sockets are connected already.
+   */
+  constructor(
+    socket: net.Socket,
+    queue: StagingQueue | null,
+    target: StagedEventTarget | null,
+    connectEvent: "connect" | "secureConnect" | null = "connect",
+  ) {
+    super();
     this.socket = socket;
+    this.outputSocket = socket;
     (socket as TaggedSocket)[CONNECTION] = this;
     if (queue !== null && target !== null) {
       this.#queue = queue;
-      this.#target = target;
+      this.#target = new WeakOwner(target);
     } else {
       this.#held = [];
     }
-    socket.on("connect", onSocketConnect);
+    if (connectEvent !== null) socket.on(connectEvent, onSocketConnect);
     socket.on("data", onSocketData);
     socket.on("end", onSocketEnd);
     socket.on("error", onSocketError);
@@ -88,21 +129,33 @@ export class NodeStreamConnection implements StreamConnection {
   }
 
   attach(queue: StagingQueue, target: StagedEventTarget): void {
+    this.#target?.cut();
+    const owner = new WeakOwner(target);
     this.#queue = queue;
-    this.#target = target;
+    this.#target = owner;
     const held = this.#held;
     this.#held = null;
-    if (held !== null) for (const [kind, a, b] of held) queue.push(target, kind, a, b);
+    if (held !== null) for (const [kind, a, b] of held) queue.push(owner, kind, a, b);
     this.#updateReading();
   }
 
-  write(bytes: Uint8Array): void {
+  write(bytes: Uint8Array, owned = false): void {
     if (this.#released || this.socket.destroyed || this.socket.writableEnded) return;
-    this.socket.write(bytes);
+    // Held until the end of the tick: a borrowed buffer is copied, as the caller may reuse it.
+    const buffer = !owned
+      ? Buffer.from(bytes)
+      : Buffer.isBuffer(bytes)
+        ? bytes
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.queueFrame(buffer);
   }
 
-  get bufferedAmount(): number {
-    return this.socket.writableLength;
+  get queuedWrites(): number {
+    return this.queuedMessages;
+  }
+
+  protected canWrite(): boolean {
+    return !this.#released && !this.socket.destroyed && !this.socket.writableEnded;
   }
 
   setNoDelay(enabled: boolean): void {
@@ -128,6 +181,8 @@ export class NodeStreamConnection implements StreamConnection {
 
   close(): void {
     if (this.#released) return;
+    // What was written in this tick goes before the FIN.
+    this.flush();
     this.#release();
     const socket = this.socket;
     if (socket.destroyed) return;
@@ -144,6 +199,7 @@ export class NodeStreamConnection implements StreamConnection {
   destroy(): void {
     if (this.#released) return;
     this.#release();
+    this.discardFrames();
     this.socket.destroy();
   }
 
@@ -151,11 +207,13 @@ export class NodeStreamConnection implements StreamConnection {
   reset(): void {
     if (this.#released) return;
     this.#release();
+    this.discardFrames();
     if (!this.socket.destroyed) this.socket.resetAndDestroy();
   }
 
   #release(): void {
     this.#released = true;
+    this.#target?.cut();
     this.#queue = null;
     this.#target = null;
     this.#held = null;

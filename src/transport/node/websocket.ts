@@ -1,49 +1,45 @@
-import WebSocket from "ws";
+import net from "node:net";
+import tls from "node:tls";
 import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
 import { ErrorCode } from "../../ErrorCode.js";
 import type { DetachedStream } from "../../StreamPeerTCP.js";
-import { OPCODE_BINARY, OPCODE_TEXT } from "../../websocket/frames.js";
-import { headerPairs } from "../../websocket/handshake.js";
-import type {
-  PreparedFrame,
-  WebSocketAcceptOptions,
-  WebSocketConnection,
-  WebSocketConnectRequest,
-  WebSocketTransport,
+import { encodeFrame, OPCODE_BINARY, OPCODE_TEXT } from "../../websocket/frames.js";
+import { acceptOverStream, StreamWebSocket } from "../../websocket/StreamWebSocket.js";
+import {
+  type PreparedFrame,
+  type WebSocketAcceptOptions,
+  type WebSocketConnection,
+  type WebSocketConnectRequest,
+  type WebSocketTransport,
+  WS_CLOSED,
 } from "../websocket.js";
 import { NodeStreamConnection } from "./tcp.js";
-import {
-  encodeNodeFrame,
-  FailedWebSocketConnection,
-  NodeWebSocketConnection,
-} from "./websocket-connection.js";
-import { adoptSocket, listenWebSocket, NodeServerHandshake } from "./websocket-server.js";
+import { nodeWebSocketPlatform } from "./websocket-platform.js";
+import { listenWebSocket } from "./websocket-server.js";
 
-/** The ws client options for a connect request. */
-function clientOptions(request: WebSocketConnectRequest): WebSocket.ClientOptions & { servername?: string } {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of headerPairs(request.headers)) headers[name] = value;
-  const options: WebSocket.ClientOptions & { servername?: string } = {
-    perMessageDeflate: false,
-    maxPayload: request.maxPayload,
-    headers,
-    followRedirects: false,
-    autoPong: true,
-    allowSynchronousEvents: true,
-    skipUTF8Validation: false,
-  };
-  const tls = request.tls;
-  if (request.secure && tls !== null) {
-    const chain = tls.getTrustedCaChain();
+/*
+ * WebSocket on Node: gdnet's own WebSocket (StreamWebSocket, the code the in-memory
+ * network runs) over node:net and node:tls sockets. gdnet writes every frame, parses
+ * every frame and runs both handshakes itself; no WebSocket library is involved.
+ */
+
+/** The TLS client options of a `wss://` request. */
+function tlsOptions(request: WebSocketConnectRequest): tls.ConnectionOptions {
+  const options: tls.ConnectionOptions = { host: request.host, port: request.port, ALPNProtocols: ["http/1.1"] };
+  const settings = request.tls;
+  let name = net.isIP(request.host) === 0 ? request.host : "";
+  if (settings !== null) {
+    const chain = settings.getTrustedCaChain();
     if (chain !== null) options.ca = chain;
-    if (tls.isUnsafeClient()) options.rejectUnauthorized = false;
-    const name = tls.getCommonNameOverride();
-    if (name !== "") options.servername = name;
+    if (settings.isUnsafeClient()) options.rejectUnauthorized = false;
+    const override = settings.getCommonNameOverride();
+    if (override !== "") name = override;
   }
+  if (name !== "") options.servername = name;
   return options;
 }
 
-/** The WebSocket capability of the node transport: ws for framing, gdnet's own server handshake. */
+/** The WebSocket capability of the node transport. */
 export function createNodeWebSocketTransport(): WebSocketTransport {
   return {
     canServe: true,
@@ -54,16 +50,28 @@ export function createNodeWebSocketTransport(): WebSocketTransport {
       queue: StagingQueue,
       target: StagedEventTarget,
     ): WebSocketConnection {
-      const host = request.host.includes(":") ? `[${request.host}]` : request.host;
-      const url = `${request.secure ? "wss" : "ws"}://${host}:${request.port}${request.path}`;
-      let ws: WebSocket;
+      const webSocket = new StreamWebSocket(nodeWebSocketPlatform, true, queue, target);
+      let socket: net.Socket;
       try {
-        ws = new WebSocket(url, request.protocols.slice(), clientOptions(request));
+        socket = request.secure
+          ? tls.connect(tlsOptions(request))
+          : net.connect({ host: request.host, port: request.port });
       } catch {
-        // ws refuses some arguments Godot would send (invalid subprotocol or header names).
-        return new FailedWebSocketConnection(queue, target);
+        // Node refuses the arguments (an address it cannot use): closed at the next poll.
+        queue.push(target, WS_CLOSED, -1, "");
+        return webSocket;
       }
-      return new NodeWebSocketConnection(ws, true, queue, target);
+      socket.setNoDelay(true);
+      const stream = new NodeStreamConnection(socket, queue, webSocket, request.secure ? "secureConnect" : "connect");
+      webSocket.startClient(
+        stream,
+        request.hostHeader,
+        request.path,
+        request.protocols,
+        request.headers,
+        request.maxPayload,
+      );
+      return webSocket;
     },
 
     accept(
@@ -74,83 +82,23 @@ export function createNodeWebSocketTransport(): WebSocketTransport {
     ): WebSocketConnection | ErrorCode {
       const connection = stream.connection;
       if (!(connection instanceof NodeStreamConnection)) return ErrorCode.ERR_INVALID_PARAMETER;
-      const socket = connection.socket;
-      if (socket.destroyed) return ErrorCode.ERR_INVALID_PARAMETER;
-      adoptSocket(socket);
-      const handshake = new NodeServerHandshake(socket, false, queue, target, {
-        protocols: options.protocols.slice(),
-        headers: options.headers.slice(),
-        maxPayload: options.maxPayload,
-      });
-      return new PendingServerConnection(handshake, stream.buffered);
+      if (connection.socket.destroyed) return ErrorCode.ERR_INVALID_PARAMETER;
+      connection.setNoDelay(true);
+      return acceptOverStream(
+        nodeWebSocketPlatform,
+        connection,
+        stream.buffered,
+        stream.endpoints,
+        options,
+        queue,
+        target,
+      );
     },
 
     listen: listenWebSocket,
 
     prepareFrame(data: Uint8Array, text: boolean): PreparedFrame {
-      return encodeNodeFrame(text ? OPCODE_TEXT : OPCODE_BINARY, data, false);
+      return encodeFrame(text ? OPCODE_TEXT : OPCODE_BINARY, data, null, nodeWebSocketPlatform.allocate);
     },
   };
-}
-
-/**
- * The connection of an `acceptStream` peer: the handshake until the upgrade completes,
- * then the ws connection it became.
- */
-class PendingServerConnection implements WebSocketConnection {
-  readonly #handshake: NodeServerHandshake;
-
-  constructor(handshake: NodeServerHandshake, buffered: Uint8Array) {
-    this.#handshake = handshake;
-    if (buffered.byteLength > 0) handshake.receive(buffered);
-    handshake.socket.resume();
-  }
-
-  get bufferedAmount(): number {
-    return this.#handshake.connection?.bufferedAmount ?? 0;
-  }
-
-  get queuedMessages(): number {
-    return this.#handshake.connection?.queuedMessages ?? 0;
-  }
-
-  send(data: Uint8Array, text: boolean): void {
-    this.#handshake.connection?.send(data, text);
-  }
-
-  sendPrepared(frame: PreparedFrame): void {
-    this.#handshake.connection?.sendPrepared(frame);
-  }
-
-  ping(): void {
-    this.#handshake.connection?.ping();
-  }
-
-  close(code: number, reason: string): void {
-    this.#handshake.connection?.close(code, reason);
-  }
-
-  shutdown(code: number, reason: string): void {
-    const connection = this.#handshake.connection;
-    if (connection !== null) connection.shutdown(code, reason);
-    else this.#handshake.destroy();
-  }
-
-  destroy(): void {
-    const connection = this.#handshake.connection;
-    if (connection !== null) connection.destroy();
-    else this.#handshake.destroy();
-  }
-
-  flush(): void {
-    this.#handshake.connection?.flush();
-  }
-
-  setNoDelay(enabled: boolean): void {
-    if (!this.#handshake.socket.destroyed) this.#handshake.socket.setNoDelay(enabled);
-  }
-
-  setReceiving(enabled: boolean): void {
-    this.#handshake.connection?.setReceiving(enabled);
-  }
 }

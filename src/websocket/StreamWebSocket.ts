@@ -1,29 +1,13 @@
-import { utf8Encode } from "../../core/bytes.js";
-import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
+import { utf8Encode } from "../core/bytes.js";
+import type { StagedEventTarget, StagingQueue } from "../core/StagingQueue.js";
 import {
-  closePayload,
-  encodeFrame,
-  FrameDecoder,
-  type FrameHandler,
-  OPCODE_BINARY,
-  OPCODE_CLOSE,
-  OPCODE_PING,
-  OPCODE_PONG,
-  OPCODE_TEXT,
-} from "../../websocket/frames.js";
-import {
-  base64,
-  buildClientRequest,
-  buildRefusal,
-  buildServerResponse,
-  checkClientRequest,
-  checkServerResponse,
-  HeadReader,
-  latin1Bytes,
-  parseHead,
-  selectProtocol,
-} from "../../websocket/handshake.js";
-import { STREAM_CONNECTED, STREAM_DATA, STREAM_END, STREAM_ERROR, type StreamEndpoints } from "../tcp.js";
+  STREAM_CONNECTED,
+  STREAM_DATA,
+  STREAM_END,
+  STREAM_ERROR,
+  type StreamConnection,
+  type StreamEndpoints,
+} from "../transport/tcp.js";
 import {
   type PreparedFrame,
   type WebSocketAcceptOptions,
@@ -36,11 +20,59 @@ import {
   WS_OPEN,
   WS_PONG,
   WS_SERVER_REQUEST,
-} from "../websocket.js";
-import type { MemoryHost } from "./network.js";
-import type { MemoryStreamConnection } from "./tcp.js";
+} from "../transport/websocket.js";
+import {
+  closePayload,
+  encodeFrame,
+  FrameDecoder,
+  type FrameHandler,
+  OPCODE_BINARY,
+  OPCODE_CLOSE,
+  OPCODE_PING,
+  OPCODE_PONG,
+  OPCODE_TEXT,
+} from "./frames.js";
+import {
+  base64,
+  buildClientRequest,
+  buildRefusal,
+  buildServerResponse,
+  checkClientRequest,
+  checkServerResponse,
+  HeadReader,
+  latin1Bytes,
+  parseHead,
+  selectProtocol,
+} from "./handshake.js";
 
-/** Where a memory WebSocket is in its life. */
+/*
+ * A WebSocket over any byte stream of the transport interface: the HTTP/1.1 upgrade and
+ * RFC 6455 frames, both directions, spoken by gdnet itself. The in-memory network and
+ * Node's sockets (plain and TLS) both run it, so the two behave alike by construction,
+ * and every byte a connection sends (data, ping, pong, close) leaves through one
+ * writer, its stream, in the order it was produced.
+ *
+ * It does its work when its owner polls: the stream stages received bytes into the
+ * owner's queue with this object as the target, and this object parses them and applies
+ * the WebSocket events they make to its own target at once (Godot parses frames inside
+ * `poll()` too).
+ */
+
+/** What a platform supplies to a {@link StreamWebSocket}. */
+export interface StreamWebSocketPlatform {
+  /**
+   * Four fresh mask bytes for a client frame, valid until the next call. Node draws them
+   * from its secure generator; the in-memory network from its seeded source, so its runs
+   * repeat.
+   */
+  nextMask(): Uint8Array;
+  /** Sixteen bytes for a client's `Sec-WebSocket-Key`. */
+  handshakeKey(): Uint8Array;
+  /** Memory for an encoded frame (Node hands out pooled `Buffer`s). */
+  allocate(size: number): Uint8Array;
+}
+
+/** Where a connection is in its life. */
 enum Phase {
   Connecting,
   AwaitingResponse,
@@ -53,29 +85,18 @@ enum Phase {
 const EMPTY = new Uint8Array(0);
 const EMPTY_HEADERS: ReadonlyMap<string, string> = new Map();
 
-/**
- * One WebSocket on a {@link MemoryNetwork}, speaking the real protocol (HTTP/1.1 upgrade,
- * RFC 6455 frames) over a memory TCP connection, so a raw `StreamPeerTCP` can talk to it
- * and bandwidth, faults and junk input behave as on a real network.
- *
- * It processes bytes when its owner polls: the memory stream stages them into the
- * owner's queue with this object as the target, and this object parses them and applies
- * the resulting WebSocket events to its own target at once (Godot processes frames in
- * `poll()` too). Events it makes outside a drain (bytes known before the owner polls)
- * are staged instead.
- */
-export class MemoryWebSocket
-  implements WebSocketConnection, WebSocketHandshake, StagedEventTarget, FrameHandler
-{
-  readonly #host: MemoryHost;
+/** One WebSocket, client or server side, over a {@link StreamConnection}. */
+export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake, StagedEventTarget, FrameHandler {
+  readonly #platform: StreamWebSocketPlatform;
   readonly #client: boolean;
-  #stream: MemoryStreamConnection | null = null;
+  #stream: StreamConnection | null = null;
   #queue: StagingQueue;
   #target: StagedEventTarget;
   #phase: Phase;
-  #head = new HeadReader();
+  #head: HeadReader | null = new HeadReader();
   #decoder: FrameDecoder | null = null;
   #maxPayload = 0;
+  #secure = false;
   /** Server side with `acceptStream`: decide by these options instead of asking a server. */
   #autoAccept: WebSocketAcceptOptions | null = null;
   #key = "";
@@ -97,23 +118,32 @@ export class MemoryWebSocket
   protocols: readonly string[] = [];
   remoteAddress = "";
   remotePort = 0;
+  /** Why the handshake failed, when it did (the server's status line, or the HTTP status sent). */
+  refusal = "";
 
-  constructor(host: MemoryHost, client: boolean, queue: StagingQueue, target: StagedEventTarget) {
-    this.#host = host;
+  constructor(
+    platform: StreamWebSocketPlatform,
+    client: boolean,
+    queue: StagingQueue,
+    target: StagedEventTarget,
+  ) {
+    this.#platform = platform;
     this.#client = client;
     this.#queue = queue;
     this.#target = target;
     this.#phase = client ? Phase.Connecting : Phase.AwaitingRequest;
   }
 
-  /** @internal Client side: what to ask for once the TCP connection is up. */
-  prepareRequest(
+  /** Client side: what to ask for once the stream is up, and the stream that will carry it. */
+  startClient(
+    stream: StreamConnection,
     hostHeader: string,
     path: string,
     protocols: readonly string[],
     headers: readonly string[],
     maxPayload: number,
   ): void {
+    this.#stream = stream;
     this.#hostHeader = hostHeader;
     this.#requestPath = path;
     this.#offered = protocols.slice();
@@ -121,24 +151,26 @@ export class MemoryWebSocket
     this.#maxPayload = maxPayload;
   }
 
-  /** @internal Server side: the stream of an accepted connection, and how to decide (null: ask the server). */
+  /**
+   * Server side: the stream of an accepted connection (already staging into this
+   * object's queue with this object as target, or about to), and how to decide: `null`
+   * asks the server (WS_SERVER_REQUEST), options accept by Godot's rules and report to
+   * the peer (`acceptStream`).
+   */
   serve(
-    stream: MemoryStreamConnection,
+    stream: StreamConnection,
     endpoints: StreamEndpoints,
     autoAccept: WebSocketAcceptOptions | null,
+    secure: boolean,
   ): void {
     this.#stream = stream;
     this.remoteAddress = endpoints.remoteAddress;
     this.remotePort = endpoints.remotePort;
     this.#autoAccept = autoAccept;
+    this.#secure = secure;
     // A server's connection reports to its peer only once accepted; until then the
     // server learns of it through `settled`.
     this.#reporting = autoAccept !== null;
-  }
-
-  /** @internal The client's stream, once `connect` made it. */
-  setStream(stream: MemoryStreamConnection): void {
-    this.#stream = stream;
   }
 
   get settled(): boolean {
@@ -153,8 +185,9 @@ export class MemoryWebSocket
     return this.#stream?.queuedWrites ?? 0;
   }
 
-  /** @internal Applies one staged stream event (inside the owner's poll). */
-  applyStagedEvent(kind: number, a: unknown): void {
+  /** Applies one staged stream event (inside the owner's poll). */
+  applyStagedEvent(kind: number, a: unknown, b: unknown): void {
+    void b;
     if (this.#stream === null) return;
     switch (kind) {
       case STREAM_CONNECTED:
@@ -189,7 +222,8 @@ export class MemoryWebSocket
     if (this.#settled) return;
     this.#settled = true;
     this.#reporting = false;
-    this.#stream?.write(latin1Bytes(buildRefusal(status)));
+    this.#phase = Phase.Done;
+    this.#stream?.write(latin1Bytes(buildRefusal(status)), true);
     this.#closeStream();
   }
 
@@ -198,7 +232,7 @@ export class MemoryWebSocket
   }
 
   sendPrepared(frame: PreparedFrame): void {
-    if (this.#phase === Phase.Open && !this.#closeSent) this.#stream?.write(frame as Uint8Array);
+    if (this.#phase === Phase.Open && !this.#closeSent) this.#stream?.write(frame as Uint8Array, true);
   }
 
   ping(): void {
@@ -213,18 +247,26 @@ export class MemoryWebSocket
   shutdown(code: number, reason: string): void {
     if (this.#phase === Phase.Open && !this.#closeSent) this.#sendClose(code, utf8Encode(reason));
     this.#reporting = false;
+    this.#phase = Phase.Done;
     this.#closeStream();
   }
 
   destroy(): void {
     this.#settled = true;
     this.#reporting = false;
-    this.#closeStream();
+    this.#phase = Phase.Done;
+    const stream = this.#stream;
+    this.#stream = null;
+    stream?.destroy();
   }
 
-  flush(): void {}
+  flush(): void {
+    this.#stream?.flush?.();
+  }
 
-  setNoDelay(_enabled: boolean): void {}
+  setNoDelay(enabled: boolean): void {
+    this.#stream?.setNoDelay(enabled);
+  }
 
   setReceiving(enabled: boolean): void {
     this.receivingPaused = !enabled;
@@ -250,9 +292,7 @@ export class MemoryWebSocket
     this.#receivedCode = code;
     this.#receivedReason = reason;
     this.#report(WS_CLOSE_REQUEST, code, reason);
-    if (!this.#closeSent) {
-      this.#sendClose(code, code === 1005 ? null : utf8Encode(reason));
-    }
+    if (!this.#closeSent) this.#sendClose(code, code === 1005 ? null : utf8Encode(reason));
     // Both close frames are through: the closing handshake is complete.
     this.#finish(WS_CLOSED, code, reason);
   }
@@ -266,10 +306,11 @@ export class MemoryWebSocket
     switch (this.#phase) {
       case Phase.AwaitingResponse:
       case Phase.AwaitingRequest: {
-        const result = this.#head.push(chunk);
+        const result = this.#head!.push(chunk);
         if (result === null) return;
+        this.#head = null;
         if (result === "too-big") {
-          this.#failHandshake(400);
+          this.#failHandshake(400, "");
           return;
         }
         if (this.#client) this.#checkResponse(result.head, result.rest);
@@ -288,11 +329,7 @@ export class MemoryWebSocket
   #sendRequest(endpoints: StreamEndpoints): void {
     this.remoteAddress = endpoints.remoteAddress;
     this.remotePort = endpoints.remotePort;
-    const random = this.#host.random;
-    const keyBytes = new Uint8Array(16);
-    const view = new DataView(keyBytes.buffer);
-    for (let i = 0; i < 16; i += 4) view.setUint32(i, random.nextUint32());
-    this.#key = base64(keyBytes);
+    this.#key = base64(this.#platform.handshakeKey());
     const request = buildClientRequest({
       host: this.#hostHeader,
       path: this.#requestPath,
@@ -300,14 +337,17 @@ export class MemoryWebSocket
       protocols: this.#offered,
       headers: this.#requestHeaders,
     });
-    this.#stream!.write(latin1Bytes(request));
+    this.#stream!.write(latin1Bytes(request), true);
   }
 
   #checkResponse(text: string, rest: Uint8Array): void {
     const head = parseHead(text);
     const protocol = head === null ? null : checkServerResponse(head, this.#key, this.#offered);
     if (protocol === null) {
-      this.#failHandshake(0);
+      // The status line says why when the server refused (a 400 or 503, say).
+      const statusLine = text.slice(0, Math.max(0, text.indexOf("\r\n")) || text.length);
+      const refused = head !== null && head.startLine[1] !== "101";
+      this.#failHandshake(0, refused ? statusLine.slice(0, 123) : "");
       return;
     }
     this.#phase = Phase.Open;
@@ -320,7 +360,7 @@ export class MemoryWebSocket
     const head = parseHead(text);
     const request = head === null ? 400 : checkClientRequest(head);
     if (typeof request === "number") {
-      this.#failHandshake(request);
+      this.#failHandshake(request, "");
       return;
     }
     this.path = request.path;
@@ -336,7 +376,7 @@ export class MemoryWebSocket
     }
     const protocol = selectProtocol(request.protocols, options.protocols);
     if (protocol === null) {
-      this.#failHandshake(400);
+      this.#failHandshake(400, "");
       return;
     }
     this.#open(protocol, options, true);
@@ -346,12 +386,12 @@ export class MemoryWebSocket
   #open(protocol: string, options: WebSocketAcceptOptions, report: boolean): void {
     this.#settled = true;
     this.#phase = Phase.Open;
-    this.#stream!.write(latin1Bytes(buildServerResponse(this.#key, protocol, options.headers)));
+    this.#stream!.write(latin1Bytes(buildServerResponse(this.#key, protocol, options.headers)), true);
     this.#decoder = new FrameDecoder(true, options.maxPayload);
     const held = this.#held;
     this.#held = EMPTY;
     if (report) {
-      const url = `ws://${this.headers.get("host") ?? ""}${this.path}`;
+      const url = `${this.#secure ? "wss" : "ws"}://${this.headers.get("host") ?? ""}${this.path}`;
       this.#report(WS_OPEN, protocol, {
         remoteAddress: this.remoteAddress,
         remotePort: this.remotePort,
@@ -364,17 +404,21 @@ export class MemoryWebSocket
   }
 
   /** The handshake failed: answer a server-side failure with `status`, then close. */
-  #failHandshake(status: number): void {
-    if (status > 0) this.#stream?.write(latin1Bytes(buildRefusal(status)));
+  #failHandshake(status: number, reason: string): void {
+    if (status > 0) {
+      this.#stream?.write(latin1Bytes(buildRefusal(status)), true);
+      this.refusal = `HTTP ${status}`;
+    } else {
+      this.refusal = reason;
+    }
     this.#settled = true;
-    this.#finish(WS_CLOSED, -1, "");
+    this.#finish(WS_CLOSED, -1, reason);
   }
 
-  /** The TCP connection ended or broke. */
+  /** The stream ended or broke. */
   #lost(): void {
     if (this.#phase === Phase.Done) return;
     this.#settled = true;
-    this.#closeStream();
     if (this.#closeReceived) this.#finish(WS_CLOSED, this.#receivedCode, this.#receivedReason);
     else this.#finish(WS_CLOSED, -1, "");
   }
@@ -386,12 +430,11 @@ export class MemoryWebSocket
 
   #write(opcode: number, payload: Uint8Array, force = false): void {
     if (this.#phase !== Phase.Open || (this.#closeSent && !force) || this.#stream === null) return;
-    let mask: Uint8Array | null = null;
-    if (this.#client) {
-      mask = new Uint8Array(4);
-      new DataView(mask.buffer).setUint32(0, this.#host.random.nextUint32());
-    }
-    this.#stream.write(encodeFrame(opcode, payload, mask));
+    const platform = this.#platform;
+    this.#stream.write(
+      encodeFrame(opcode, payload, this.#client ? platform.nextMask() : null, platform.allocate),
+      true,
+    );
   }
 
   /** Reports the terminal event and lets go of the stream. */
@@ -419,4 +462,31 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.byteLength);
   return out;
+}
+
+/**
+ * The server side of `acceptStream` on any transport: a WebSocket over `connection`
+ * (taken from a `StreamPeerTCP`), deciding by `options`; bytes the stream had received
+ * already are parsed first, at the owner's next poll.
+ */
+export function acceptOverStream(
+  platform: StreamWebSocketPlatform,
+  connection: StreamConnection,
+  buffered: Uint8Array,
+  endpoints: StreamEndpoints,
+  options: WebSocketAcceptOptions,
+  queue: StagingQueue,
+  target: StagedEventTarget,
+): StreamWebSocket {
+  const socket = new StreamWebSocket(platform, false, queue, target);
+  socket.serve(
+    connection,
+    endpoints,
+    { protocols: options.protocols.slice(), headers: options.headers.slice(), maxPayload: options.maxPayload },
+    false,
+  );
+  if (buffered.byteLength > 0) queue.push(socket, STREAM_DATA, buffered);
+  connection.attach(queue, socket);
+  connection.setReceiving(true);
+  return socket;
 }

@@ -1,12 +1,14 @@
 import type net from "node:net";
 
 /*
- * The outgoing side of a Node WebSocket connection. Frames sent during a tick are held
- * by the connection and handed to its socket together when the tick ends (SPEC §1.5
- * allows batching the writes of one tick): one frame is written as it is; several are
- * copied into one buffer, so a frame loop's burst of small messages costs one write
- * call and one system call. A single module-level `process.nextTick` hands over the
- * frames of every connection that sent something in the tick.
+ * The outgoing side of a Node socket, and its only writer: every byte gdnet sends on a
+ * socket (TCP data, WebSocket data, ping, pong and close frames, handshakes) goes
+ * through here, in the order it was produced. Writes made during a tick are held and
+ * handed to the socket together when the tick ends (SPEC §1.5 allows batching the
+ * writes of one tick): one buffer is written as it is; several are copied into one, so
+ * a frame loop's burst of small messages costs one write call and one system call. A
+ * single module-level `process.nextTick` hands over the writes of every connection that
+ * wrote something in the tick.
  */
 
 /** Frames up to this many bytes in total are joined into one buffer; larger batches are written one by one. */
