@@ -24,6 +24,16 @@ import {
   SYS_RELAY,
   sysPeer,
 } from "./multiplayer/godot4-protocol.js";
+import type { RpcConfig } from "./multiplayer/rpc/rpc-declarations.js";
+import {
+  RPC_MODE_ANY_PEER,
+  RPC_MODE_AUTHORITY,
+  RPC_MODE_DISABLED,
+  RpcDeclarations,
+  relativePath,
+} from "./multiplayer/rpc/rpc-declarations.js";
+import { SceneCacheInterface } from "./multiplayer/rpc/SceneCacheInterface.js";
+import { type RpcHost, type RpcRefusal, SceneRPCInterface } from "./multiplayer/rpc/SceneRPCInterface.js";
 import {
   announceJoin,
   announceLeave,
@@ -43,14 +53,29 @@ const SERVER_ID = 1;
  * `WebSocketClient` with `gdMpApi`), what Godot 3's `MultiplayerAPI` does on the wire.
  * `poll()` polls the peer and handles every packet; signals are emitted only there.
  *
- * gdnet has no scene tree, so RPCs, rsets, node-path caching, spawns and syncs addressed
- * to this peer are not executed: they are delivered whole, command byte first, through
+ * gdnet has no scene tree. Godot 4 RPCs are spoken in Godot's own encoding for the node
+ * paths and methods declared with {@link SceneMultiplayer.rpcConfig}: calls arrive as
+ * {@link SceneMultiplayer.rpcReceived} and are made with {@link SceneMultiplayer.rpc}.
+ * Everything else of the scene layer addressed to this peer (RPCs for undeclared paths,
+ * spawns, syncs) is delivered whole, command byte first, through
  * {@link SceneMultiplayer.scenePacket}. RPCs between Godot clients are relayed untouched.
  * Over Godot 3, a SIMPLIFY_PATH is answered with CONFIRM_PATH (see
- * {@link SceneMultiplayer.confirmPaths}). Authentication (`auth_callback`) is not
- * ported. See `docs/multiplayer.md`.
+ * {@link SceneMultiplayer.confirmPaths}). Authentication (`auth_callback`) and
+ * MultiplayerSpawner/MultiplayerSynchronizer replication are not ported. See
+ * `docs/multiplayer.md`.
  */
 export class SceneMultiplayer {
+  /** Nobody may call the method. Ports `MultiplayerAPI.RPC_MODE_DISABLED` (0). */
+  static readonly RPC_MODE_DISABLED = RPC_MODE_DISABLED;
+  /** Every peer may call the method. Ports `MultiplayerAPI.RPC_MODE_ANY_PEER` (1). */
+  static readonly RPC_MODE_ANY_PEER = RPC_MODE_ANY_PEER;
+  /**
+   * Only the node's multiplayer authority (1, the server, unless
+   * {@link SceneMultiplayer.setMultiplayerAuthority} says otherwise) may call the method.
+   * Ports `MultiplayerAPI.RPC_MODE_AUTHORITY` (2), `@rpc`'s default.
+   */
+  static readonly RPC_MODE_AUTHORITY = RPC_MODE_AUTHORITY;
+
   /** A peer joined (on a client: 1 when connected, then each other peer). Ports `peer_connected(id)`. */
   readonly peerConnected = new Signal<[id: number]>();
   /** A peer left. Ports `peer_disconnected(id)`. */
@@ -72,6 +97,21 @@ export class SceneMultiplayer {
    * them. gdnet addition.
    */
   readonly scenePacket = new Signal<[id: number, packet: Uint8Array]>();
+  /**
+   * A permitted Godot 4 RPC arrived for a declared method, with its sender, the node's
+   * absolute path (`/root/Game`), the method and the decoded arguments (a whole-number
+   * float arrives as a plain `number`, a PackedByteArray as a `Uint8Array`).
+   * `getRemoteSenderId()` answers the sender meanwhile. Also emitted inside `rpc()` for a
+   * `callLocal` method, with this peer's id. Stands for Godot running the method.
+   */
+  readonly rpcReceived = new Signal<[senderId: number, path: string, method: string, args: unknown[]]>();
+  /**
+   * An RPC (or a path announcement) from a peer was dropped, with the reason (see
+   * {@link RpcRefusal}); `path` and `method` are `""` when the packet did not say.
+   * Stands for the errors Godot prints; a checksum mismatch is refused where Godot logs
+   * and runs the method of the same index. gdnet addition.
+   */
+  readonly rpcRefused = new Signal<[senderId: number, path: string, method: string, reason: RpcRefusal]>();
 
   /**
    * Godot 4: whether the server announces peers to each other (SYS ADD_PEER/DEL_PEER) and
@@ -94,6 +134,9 @@ export class SceneMultiplayer {
   #remoteSenderId = 0;
   readonly #onPeerConnected = (id: number): void => this.#addPeer(id);
   readonly #onPeerDisconnected = (id: number): void => this.#deletePeer(id);
+  readonly #declarations = new RpcDeclarations();
+  readonly #pathCache = new SceneCacheInterface();
+  readonly #rpc = new SceneRPCInterface(this.#rpcHost(), this, this.#declarations, this.#pathCache);
 
   /** Creates the API, optionally over `peer` (see {@link SceneMultiplayer.multiplayerPeer}). */
   constructor(peer: MultiplayerPeerApi | null = null) {
@@ -235,10 +278,94 @@ export class SceneMultiplayer {
     return peer.disconnectPeer(id);
   }
 
+  /**
+   * Declares `method` of the node at `path` as an RPC, as the game's script declares it
+   * (`@rpc(...)`, or `Node.rpc_config` with `nodeLevel`), or removes it with `null`.
+   * Godot numbers a node's methods by their sorted names, so declare exactly the `@rpc`
+   * methods of the script on that node. `path` is absolute under `/root` (`/root/Game`)
+   * or relative to it; a path ending in `/*` declares the method on every direct child
+   * of that node (spawned players), an exact declaration winning over it. A change after
+   * peers were told about the path makes gdnet announce it again, under a new cache id,
+   * at the next `rpc()`. Ports `Node.rpc_config(method, config)`; deviation: the node is
+   * named by its path, as gdnet has no scene tree.
+   */
+  rpcConfig(path: string, method: string, config: RpcConfig | null): void {
+    this.#declarations.declare(path, method, config);
+  }
+
+  /**
+   * Calls `method` on the node at `path` of peer `peer` (0 every peer, `-id` every peer
+   * but `id`) with `args`, in Godot 4's encoding. A `callLocal` method also emits
+   * `rpcReceived` here, synchronously, when the target includes this peer. Returns
+   * `ERR_UNCONFIGURED` without a peer, `ERR_CONNECTION_ERROR` when it is not connected,
+   * `ERR_INVALID_PARAMETER` for an undeclared method (or this peer's own id without
+   * `callLocal`), the encoder's error for an argument with no Godot type; `OK` otherwise,
+   * also for an unknown peer (nothing is sent, as Godot). A peer whose checksum for this
+   * path did not match is skipped. Godot 3 peers are not supported yet (`ERR_UNAVAILABLE`).
+   * Ports `MultiplayerAPI.rpc(peer, object, method, arguments)` (`Node.rpc_id`).
+   */
+  rpc(peer: number, path: string, method: string, args: readonly unknown[] = []): ErrorCode {
+    if (this.#peer?.godotVersion === 3) return ErrorCode.ERR_UNAVAILABLE;
+    return this.#rpc.rpc(Math.trunc(peer) | 0, path, method, args);
+  }
+
+  /**
+   * Sets the peer allowed to call the `RPC_MODE_AUTHORITY` methods of the node at `path`
+   * (default 1, the server). Ports `Node.set_multiplayer_authority(id)`; deviation: the
+   * node is named by its path, and children do not inherit it.
+   */
+  setMultiplayerAuthority(path: string, peerId: number): void {
+    this.#declarations.setAuthority(path, Math.trunc(peerId) | 0);
+  }
+
+  /** The multiplayer authority of the node at `path` (1 unless set). Ports `Node.get_multiplayer_authority()`. */
+  getMultiplayerAuthority(path: string): number {
+    return this.#declarations.authorityOf(relativePath(path));
+  }
+
+  /**
+   * How many node paths each remote peer may announce (SIMPLIFY_PATH); past it, its new
+   * announcements are refused (`path_cache_full`). Default 4096. gdnet addition (Godot
+   * has no limit).
+   */
+  get maxPathCacheEntries(): number {
+    return this.#pathCache.maxEntriesPerPeer;
+  }
+
+  /** Sets the limit (at least 1). */
+  set maxPathCacheEntries(count: number) {
+    this.#pathCache.maxEntriesPerPeer = Math.max(1, Math.trunc(count) || 1);
+  }
+
+  /** The node paths the remote peers announced and that are kept, all peers together. gdnet addition. */
+  getPathCacheSize(): number {
+    return this.#pathCache.size;
+  }
+
   /** Forgets the connected peers (no signal). Ports `clear`. */
   clear(): void {
     this.#lastStatus = CONNECTION_DISCONNECTED;
     this.#connected.clear();
+    this.#pathCache.clear();
+  }
+
+  /** What the RPC layer uses of this object. */
+  #rpcHost(): RpcHost {
+    return {
+      peer: () => this.#peer,
+      connectedPeers: () => this.#connected,
+      sendCommand: (to, packet) =>
+        this.#peer === null ? ErrorCode.ERR_UNCONFIGURED : this.#sendCommand(this.#peer, to, packet),
+      emitAs: (sender, emit) => {
+        const previous = this.#remoteSenderId;
+        this.#remoteSenderId = sender;
+        try {
+          emit();
+        } finally {
+          this.#remoteSenderId = previous;
+        }
+      },
+    };
   }
 
   #updateStatus(): void {
@@ -270,6 +397,7 @@ export class SceneMultiplayer {
   #deletePeer(id: number): void {
     const peer = this.#peer;
     if (peer === null || !this.#connected.delete(id)) return;
+    this.#pathCache.removePeer(id);
     if (this.#relaysAsServer(peer)) announceLeave(peer, this.#connected, id);
     this.peerDisconnected.emit(id);
   }
@@ -281,7 +409,7 @@ export class SceneMultiplayer {
 
   #processGodot4(peer: MultiplayerPeerApi, sender: number, packet: Uint8Array): void {
     if ((packet[0]! & SCENE_COMMAND_MASK) !== SCENE_COMMAND_SYS) {
-      this.#deliver(sender, packet, SCENE_COMMAND_RAW, SCENE_COMMAND_SYNC);
+      this.#processScene(sender, packet);
       return;
     }
     if (packet.byteLength < SYS_HEADER_SIZE || !this.serverRelay || !peer.isServerRelaySupported()) return;
@@ -297,12 +425,16 @@ export class SceneMultiplayer {
     if (command !== SYS_RELAY || packet.byteLength <= SYS_HEADER_SIZE) return;
     const inner = packet.subarray(SYS_HEADER_SIZE);
     if (!isServer) {
-      if (sender === SERVER_ID) this.#deliver(id, inner, SCENE_COMMAND_RAW, SCENE_COMMAND_SYNC);
+      if (sender === SERVER_ID) this.#processScene(id, inner);
       return;
     }
-    if (relayFromClient(peer, this.#connected, sender, id, inner)) {
-      this.#deliver(sender, inner, SCENE_COMMAND_RAW, SCENE_COMMAND_SYNC);
-    }
+    if (relayFromClient(peer, this.#connected, sender, id, inner)) this.#processScene(sender, inner);
+  }
+
+  /** A Godot 4 scene packet from `sender`: the RPC layer's if it is about a declared path, else delivered. */
+  #processScene(sender: number, packet: Uint8Array): void {
+    if (!this.#rpc.process(sender, packet))
+      this.#deliver(sender, packet, SCENE_COMMAND_RAW, SCENE_COMMAND_SYNC);
   }
 
   #processGodot3(peer: MultiplayerPeerApi, sender: number, packet: Uint8Array): void {
