@@ -3,7 +3,8 @@
  * number a node's methods the same way (reference/godot4-rpc.md §4).
  */
 
-import { md5Hex } from "./md5.js";
+import { md5 } from "@noble/hashes/legacy.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 
 const textEncoder = new TextEncoder();
 
@@ -13,5 +14,5 @@ const textEncoder = new TextEncoder();
  * checksum of Godot 4's `SceneCacheInterface`/`SceneRPCInterface`.
  */
 export function rpcChecksum(namesInIdOrder: readonly string[]): string {
-  return md5Hex(textEncoder.encode(namesInIdOrder.join("")));
+  return bytesToHex(md5(textEncoder.encode(namesInIdOrder.join(""))));
 }
