@@ -15,6 +15,15 @@ import {
 } from "./transport/tcp.js";
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Aborts the connection of a peer collected while it still held one, as Godot's freed
+ * `StreamPeerTCP` closes its socket. Real sockets only: on a `MemoryNetwork` nothing
+ * depends on the garbage collector, so runs stay deterministic (SPEC §1.7). The held
+ * value is the connection, which holds its owner only weakly (see the Node transport),
+ * so registering does not keep the peer alive.
+ */
+const abandonedConnections = new FinalizationRegistry<StreamConnection>((connection) => connection.destroy());
 /** Received bytes past which reading from the network pauses until the game reads. */
 const RECEIVE_PAUSE_THRESHOLD = 4 * 1024 * 1024;
 
@@ -50,6 +59,12 @@ export interface DetachedStream {
  * - a remote's orderly close gives `STATUS_NONE` once the bytes it sent before are read
  *   (Godot drops them);
  * - in the browser build every connect returns `ERR_UNAVAILABLE`, as in Godot's web export.
+ *
+ * Lifetime: Godot frees a `StreamPeerTCP` when its last reference goes, closing the
+ * socket; JavaScript drops it. Call {@link StreamPeerTCP.disconnectFromHost} (or let a
+ * `using` declaration call `[Symbol.dispose]`). On real sockets a peer dropped while
+ * connected has its connection aborted once the garbage collector collects it, which an
+ * idle process may never do; on a `MemoryNetwork` it is never closed that way.
  */
 export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
   /** Not connected. Ports `StreamPeerTCP.STATUS_NONE`. */
@@ -89,6 +104,8 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
   #deadline = 0;
   #remoteEnded = false;
   #receivePaused = false;
+  /** Whether `abandonedConnections` watches this peer's connection. */
+  #watched = false;
 
   /** Creates an unconnected peer, on the default network or the one in `options`. */
   constructor(options?: NetworkOptions) {
@@ -141,6 +158,7 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
       this.#queue,
       this,
     );
+    this.#watch(this.#connection);
     this.#bindAddress = undefined;
     this.#bindPort = undefined;
     return ErrorCode.OK;
@@ -198,11 +216,21 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
    */
   disconnectFromHost(): void {
     if (this.#connection !== null) {
+      this.#unwatch();
       this.#connection.close();
       this.#connection = null;
     }
     this.#reset();
     this.#status = StreamPeerTCP.STATUS_NONE;
+  }
+
+  /**
+   * Disconnects, as {@link StreamPeerTCP.disconnectFromHost}, when a `using` declaration
+   * ends (TypeScript or a bundler; Node 20 itself does not parse `using`). gdnet addition:
+   * stands for Godot freeing the peer when its last reference goes.
+   */
+  [Symbol.dispose](): void {
+    this.disconnectFromHost();
   }
 
   /** Enables or disables Nagle's algorithm (TCP_NODELAY). Ports `StreamPeerTCP.set_no_delay`. */
@@ -324,6 +352,7 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
     this.#port = endpoints.remotePort;
     this.#localPort = endpoints.localPort;
     connection.attach(this.#queue, this);
+    this.#watch(connection);
   }
 
   /**
@@ -344,6 +373,8 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
       remotePort: this.#port,
     };
     const wasPaused = this.#receivePaused;
+    // The new owner decides the connection's lifetime from now on.
+    this.#unwatch();
     this.#connection = null;
     this.#reset();
     this.#status = StreamPeerTCP.STATUS_NONE;
@@ -358,9 +389,22 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
     }
   }
 
+  #watch(connection: StreamConnection): void {
+    if (this.#transport.platform !== "node") return;
+    abandonedConnections.register(this, connection, this);
+    this.#watched = true;
+  }
+
+  #unwatch(): void {
+    if (!this.#watched) return;
+    abandonedConnections.unregister(this);
+    this.#watched = false;
+  }
+
   /** Releases the connection after a failure. */
   #drop(): void {
     if (this.#connection !== null) {
+      this.#unwatch();
       this.#connection.destroy();
       this.#connection = null;
     }

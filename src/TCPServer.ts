@@ -15,9 +15,12 @@ import {
 /**
  * A TCP listening socket that hands out connected {@link StreamPeerTCP}s.
  *
- * Ports Godot's `TCPServer`. gdnet addition: {@link TCPServer.poll}. Accepted
- * connections are staged and become available at `poll()` (Godot checks the socket in
- * `is_connection_available()` itself), so nothing changes between two polls.
+ * Ports Godot's `TCPServer`. Accepted connections are staged as they arrive and pulled
+ * by {@link TCPServer.isConnectionAvailable} and {@link TCPServer.takeConnection} at
+ * the moment they are called, as Godot's check reads the listening socket there, so
+ * GDScript that never polls a `TCPServer` ports as written (SPEC §3). Nothing else
+ * changes between two calls. {@link TCPServer.poll} is a gdnet addition that does the
+ * same pull and reports the outcome of binding; calling it is harmless and optional.
  * With the default bind address `"*"` the port is bound during `listen()`, so a busy
  * port returns `ERR_ALREADY_IN_USE` at once and `getLocalPort()` is known; with a
  * specific address, binding completes asynchronously and its outcome is seen at the
@@ -60,14 +63,17 @@ export class TCPServer implements StagedEventTarget {
   }
 
   /**
-   * Applies what happened since the last poll: connections accepted, and for a specific
-   * bind address the outcome of binding. Returns the binding error observed in this
-   * poll (then `isListening()` is false), otherwise OK. gdnet addition.
+   * Applies what happened since the last call: connections accepted, and for a specific
+   * bind address the outcome of binding. Returns the binding error observed since the
+   * last `poll()` (then `isListening()` is false), otherwise OK. gdnet addition: not
+   * needed to accept connections, since {@link TCPServer.isConnectionAvailable} pulls
+   * them itself.
    */
   poll(): ErrorCode {
-    this.#pollError = ErrorCode.OK;
     this.#queue.drain();
-    return this.#pollError;
+    const error = this.#pollError;
+    this.#pollError = ErrorCode.OK;
+    return error;
   }
 
   /** Whether the server is listening. Ports `TCPServer.is_listening`. */
@@ -76,19 +82,23 @@ export class TCPServer implements StagedEventTarget {
   }
 
   /**
-   * Whether an accepted connection is waiting to be taken (as of the last poll).
-   * Ports `TCPServer.is_connection_available`.
+   * Whether an accepted connection is waiting to be taken, counting those accepted since
+   * the last call (they are pulled now, as Godot reads its socket here; no `poll()`
+   * needed). Ports `TCPServer.is_connection_available`.
    */
   isConnectionAvailable(): boolean {
+    this.#queue.drain();
     return this.#pending.length > 0;
   }
 
   /**
    * Takes the oldest accepted connection as a {@link StreamPeerTCP} in
-   * `STATUS_CONNECTED`, or returns `null` when there is none.
-   * Ports `TCPServer.take_connection`.
+   * `STATUS_CONNECTED`, or returns `null` when there is none. Like
+   * {@link TCPServer.isConnectionAvailable}, it first pulls the connections accepted
+   * since the last call. Ports `TCPServer.take_connection`.
    */
   takeConnection(): StreamPeerTCP | null {
+    this.#queue.drain();
     const next = this.#pending.shift();
     if (next === undefined) return null;
     const peer = new StreamPeerTCP(this.#options);
@@ -113,6 +123,16 @@ export class TCPServer implements StagedEventTarget {
     this.#queue.discard(this);
     for (const { connection } of this.#pending) connection.destroy();
     this.#pending = [];
+  }
+
+  /**
+   * Stops listening, as {@link TCPServer.stop}, when a `using` declaration ends. gdnet
+   * addition: Godot frees a `TCPServer` (closing its socket) when its last reference goes;
+   * JavaScript has no such moment, so `using server = new TCPServer()` (TypeScript or a
+   * bundler; Node 20 itself does not parse `using`) or an explicit `stop()` is the port.
+   */
+  [Symbol.dispose](): void {
+    this.stop();
   }
 
   /** @internal Applies one staged listener event. */

@@ -155,3 +155,45 @@ describe("StreamPeerTCP resources", () => {
     expect(report.portRelistened).toBe(true);
   }, 180_000);
 });
+
+describe("StreamPeerTCP and TCPServer lifetimes", () => {
+  it("on real sockets a peer dropped while connected is aborted once collected, a held one stays open, a disposed one closes", async () => {
+    const script = fileURLToPath(new URL("./fixtures/tcp-abandoned.mjs", import.meta.url));
+    const entry = new URL("../dist/index.js", import.meta.url).href;
+    const { stdout } = await run(process.execPath, ["--expose-gc", script, entry], { timeout: 20_000 });
+    const report = JSON.parse(stdout.trim().split("\n").pop()!);
+    expect(report).toEqual({
+      droppedClientClosed: true,
+      droppedAcceptedClosed: true,
+      heldStillOpen: true,
+      disposedClosed: true,
+    });
+  });
+
+  it("disposing a peer disconnects it, and disposing a TCPServer stops it and frees its port", () => {
+    const network = new MemoryNetwork({ seed: 8 });
+    const server = new TCPServer({ network });
+    expect(server.listen(4100)).toBe(OK);
+    const client = new StreamPeerTCP({ network });
+    client.connectToHost("127.0.0.1", 4100);
+    let accepted: StreamPeerTCP | null = null;
+    for (let i = 0; i < 10 && accepted === null; i++) {
+      network.advance(16);
+      client.poll();
+      accepted = server.takeConnection();
+    }
+    expect(accepted).not.toBeNull();
+    client[Symbol.dispose]();
+    expect(client.getStatus()).toBe(StreamPeerTCP.STATUS_NONE);
+    for (let i = 0; i < 5; i++) {
+      network.advance(16);
+      accepted!.poll();
+    }
+    expect(accepted!.getStatus()).toBe(StreamPeerTCP.STATUS_NONE);
+    server[Symbol.dispose]();
+    expect(server.isListening()).toBe(false);
+    const again = new TCPServer({ network });
+    expect(again.listen(4100)).toBe(OK);
+    again.stop();
+  });
+});
