@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { defineHttpContract } from "./http.contract.js";
 import { defineMultiplayerContract } from "./multiplayer.contract.js";
+import { defineRpcContract } from "./rpc.contract.js";
 import { defineTcpContract } from "./tcp.contract.js";
 import { defineWebSocketContract } from "./websocket.contract.js";
 import { createMemoryWorld } from "./world.js";
@@ -39,3 +40,4 @@ defineTcpContract(createMemoryWorld);
 defineWebSocketContract(createMemoryWorld);
 defineHttpContract(createMemoryWorld);
 defineMultiplayerContract(createMemoryWorld);
+defineRpcContract(createMemoryWorld);

@@ -1,5 +1,6 @@
 import { defineHttpContract } from "./http.contract.js";
 import { defineMultiplayerContract } from "./multiplayer.contract.js";
+import { defineRpcContract } from "./rpc.contract.js";
 import { defineTcpContract } from "./tcp.contract.js";
 import { defineWebSocketContract } from "./websocket.contract.js";
 import { createNodeWorld } from "./world.js";
@@ -9,3 +10,4 @@ defineTcpContract(createNodeWorld);
 defineWebSocketContract(createNodeWorld);
 defineHttpContract(createNodeWorld);
 defineMultiplayerContract(createNodeWorld);
+defineRpcContract(createNodeWorld);
