@@ -29,6 +29,8 @@ import {
 } from "./transport/http.js";
 import type { NetworkOptions, Transport } from "./transport/Transport.js";
 
+export type { CustomHeaders } from "./http/headers.js";
+
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
 const MIN_CHUNK_SIZE = 256;

@@ -10,3 +10,4 @@ import { setDefaultTransport } from "./transport/defaultTransport.js";
 setDefaultTransport(browserTransport);
 
 export * from "./api.js";
+export { type CustomHeaders, resultName } from "./HTTPRequest.js";

@@ -8,3 +8,4 @@ import { nodeTransport } from "./transport/node/index.js";
 setDefaultTransport(nodeTransport);
 
 export * from "./api.js";
+export { type CustomHeaders, resultName } from "./HTTPRequest.js";

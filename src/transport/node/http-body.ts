@@ -116,6 +116,13 @@ export class ResponseBodyReader {
     else this.response.resume();
   }
 
+  /** Bytes waiting inside node:http and zlib: the response's and the decoder's buffers. */
+  get bufferedBytes(): number {
+    const decoder = this.decoder;
+    const inDecoder = decoder === null ? 0 : decoder.readableLength + decoder.writableLength;
+    return this.response.readableLength + inDecoder;
+  }
+
   decoderDrained(): void {
     this.#decoderFull = false;
     this.updateFlow();

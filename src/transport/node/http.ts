@@ -50,6 +50,11 @@ export class NodeHttpExchange extends StagedHttpExchange {
     this.#body?.updateFlow();
   }
 
+  /** @internal Body bytes waiting inside node:http and zlib (not yet staged). */
+  get bufferedBodyBytes(): number {
+    return this.#body?.bufferedBytes ?? 0;
+  }
+
   /**
    * @internal Whether the whole response (as its framing says) has been parsed. Bytes
    * after it are not part of it: Godot 4 reads `Content-Length` bytes and succeeds.

@@ -1,0 +1,305 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { STAGING_BYTES_LIMIT, STAGING_MESSAGES_LIMIT } from "../../src/core/StagingBudget.js";
+import { HTTPClient, HTTPRequest, type NetworkOptions, OK, resultName } from "../../src/index.js";
+import type { HttpExchange, HttpTransport } from "../../src/transport/http.js";
+import type { StagedHttpExchange } from "../../src/transport/http-exchange.js";
+import type { NodeHttpExchange } from "../../src/transport/node/http.js";
+import { nodeTransport } from "../../src/transport/node/index.js";
+
+/*
+ * HTTPRequest against hostile servers (test/hostile/servers/http-hostile.mjs, a child
+ * process on loopback). Each test checks that the request survives with the right
+ * result, and that what gdnet holds stays within its bound, read on gdnet's own
+ * counters (bytes and events an exchange staged since the owner's last poll, bytes
+ * waiting in node:http and zlib), never on RSS.
+ */
+
+const MIB = 1024 * 1024;
+const CHUNK = 65536;
+const SERVER = fileURLToPath(new URL("./servers/http-hostile.mjs", import.meta.url));
+
+interface ServerEvent {
+  event: "listening" | "request" | "closed";
+  path?: string;
+  port?: number;
+  written?: number;
+}
+
+let server: ChildProcess;
+let port = 0;
+const events: ServerEvent[] = [];
+
+beforeAll(async () => {
+  server = spawn(process.execPath, [SERVER], { stdio: ["pipe", "pipe", "inherit"] });
+  let pending = "";
+  server.stdout!.on("data", (data: Buffer) => {
+    pending += data.toString();
+    let newline = pending.indexOf("\n");
+    while (newline >= 0) {
+      events.push(JSON.parse(pending.slice(0, newline)) as ServerEvent);
+      pending = pending.slice(newline + 1);
+      newline = pending.indexOf("\n");
+    }
+  });
+  await waitFor(() => events.some((event) => event.event === "listening"), 10_000);
+  port = events.find((event) => event.event === "listening")!.port!;
+});
+
+afterAll(() => {
+  server.kill();
+});
+
+const requests: HTTPRequest[] = [];
+afterEach(() => {
+  for (const request of requests.splice(0)) request.cancelRequest();
+  events.splice(1);
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits (without polling anything) until `done()` holds; fails after `limitMs`. */
+async function waitFor(done: () => boolean, limitMs = 10_000): Promise<void> {
+  const end = performance.now() + limitMs;
+  while (!done()) {
+    if (performance.now() > end) throw new Error(`condition not reached within ${limitMs} ms`);
+    await sleep(2);
+  }
+}
+
+/** Polls `request` every millisecond until `done()` holds; fails after `limitMs`. */
+async function pollUntil(request: HTTPRequest, done: () => boolean, limitMs = 10_000): Promise<void> {
+  const end = performance.now() + limitMs;
+  for (;;) {
+    request.poll();
+    if (done()) return;
+    if (performance.now() > end) throw new Error(`condition not reached within ${limitMs} ms`);
+    await sleep(1);
+  }
+}
+
+interface Completion {
+  result: number;
+  code: number;
+  headers: string[];
+  body: Uint8Array;
+}
+
+/** An HTTPRequest on the Node network whose exchanges the test can inspect. */
+function hostileRequest(options: Omit<NetworkOptions, "network"> = {}) {
+  const exchanges: StagedHttpExchange[] = [];
+  const http: HttpTransport = {
+    start(request, queue, target): HttpExchange {
+      const exchange = nodeTransport.http.start(request, queue, target) as StagedHttpExchange;
+      exchanges.push(exchange);
+      return exchange;
+    },
+  };
+  const request = new HTTPRequest({ ...options, network: { ...nodeTransport, http } });
+  requests.push(request);
+  const completions: Completion[] = [];
+  request.requestCompleted.connect((result, code, headers, body) => {
+    completions.push({ result, code, headers, body });
+  });
+  return {
+    request,
+    completions,
+    /** The exchange of the current hop. */
+    get exchange(): NodeHttpExchange {
+      return exchanges.at(-1) as NodeHttpExchange;
+    },
+    async completion(limitMs?: number): Promise<Completion> {
+      await pollUntil(request, () => completions.length > 0, limitMs);
+      expect(completions).toHaveLength(1);
+      return completions[0]!;
+    },
+  };
+}
+
+const url = (target: string) => `http://127.0.0.1:${port}${target}`;
+const requestsFor = (target: string) => events.filter((e) => e.event === "request" && e.path === target);
+const closedFor = (target: string) => events.find((e) => e.event === "closed" && e.path === target);
+
+/** The body of /plain: the server's xorshift pattern. */
+function pattern(size: number): Uint8Array {
+  const body = new Uint8Array(size);
+  let value = 2463534242;
+  for (let i = 0; i < size; i++) {
+    value ^= value << 13;
+    value ^= value >>> 17;
+    value ^= value << 5;
+    body[i] = value & 0xff;
+  }
+  return body;
+}
+
+describe("HTTPRequest against hostile servers", () => {
+  it("a redirect loop ends with RESULT_REDIRECT_LIMIT_REACHED after maxRedirects hops", async () => {
+    const { request, completion } = hostileRequest();
+    request.maxRedirects = 5;
+    expect(request.request(url("/redirect-loop"))).toBe(OK);
+    const done = await completion();
+    expect(resultName(done.result)).toBe("RESULT_REDIRECT_LIMIT_REACHED");
+    expect(done.code).toBe(302);
+    // The first request and five redirects, then nothing more.
+    await waitFor(() => events.filter((e) => e.event === "closed").length >= 6);
+    expect(requestsFor("/redirect-loop")).toHaveLength(6);
+  });
+
+  it("a 10 MB header line fails with RESULT_CONNECTION_ERROR before any header is staged", async () => {
+    const { request, completion, completions } = hostileRequest();
+    expect(request.request(url("/huge-header?mb=10"))).toBe(OK);
+    const done = await completion();
+    expect(resultName(done.result)).toBe("RESULT_CONNECTION_ERROR");
+    expect(done.code).toBe(0);
+    expect(done.headers).toEqual([]);
+    expect(completions).toHaveLength(1);
+    await waitFor(() => closedFor("/huge-header") !== undefined);
+  });
+
+  for (const withLength of [true, false]) {
+    const framing = withLength ? "with Content-Length" : "without Content-Length";
+
+    it(`a gzip bomb ${framing} stops at bodySizeLimit while the owner does not poll`, async () => {
+      const hostile = hostileRequest();
+      const { request, completion, completions } = hostile;
+      request.bodySizeLimit = MIB;
+      expect(request.request(url(`/gzip-bomb?mib=64&length=${withLength ? 1 : 0}`))).toBe(OK);
+      await pollUntil(request, () => request.getHttpClientStatus() === HTTPClient.STATUS_BODY);
+      // No poll from here: the exchange itself must notice the limit and stop.
+      await waitFor(() => hostile.exchange.released);
+      expect(hostile.exchange.stagedBodyBytes).toBeLessThanOrEqual(MIB);
+      expect(hostile.exchange.bufferedBodyBytes).toBe(0);
+      expect(completions).toHaveLength(0);
+      const done = await completion();
+      expect(resultName(done.result)).toBe("RESULT_BODY_SIZE_LIMIT_EXCEEDED");
+      expect(done.code).toBe(200);
+      expect(done.body.byteLength).toBe(0);
+      await waitFor(() => closedFor("/gzip-bomb") !== undefined);
+    });
+
+    it(`a gzip bomb ${framing} and no limit is decoded only up to the staging budget between two polls`, async () => {
+      const hostile = hostileRequest();
+      const { request, completion } = hostile;
+      expect(request.request(url(`/gzip-bomb?mib=64&end=1&length=${withLength ? 1 : 0}`))).toBe(OK);
+      await pollUntil(request, () => request.getHttpClientStatus() === HTTPClient.STATUS_BODY);
+      await waitFor(() => hostile.exchange.holding);
+      // Let the network and zlib run on while the owner does not poll.
+      for (let i = 0; i < 20; i++) await sleep(5);
+      expect(hostile.exchange.holding).toBe(true);
+      expect(hostile.exchange.stagedBodyBytes).toBeLessThanOrEqual(STAGING_BYTES_LIMIT + CHUNK);
+      // zlib stopped inflating: about one output chunk waits in it, plus its input buffer.
+      expect(hostile.exchange.bufferedBodyBytes).toBeLessThanOrEqual(4 * CHUNK);
+      // Polling again lets it go on, and the whole body arrives.
+      const done = await completion(20_000);
+      expect(resultName(done.result)).toBe("RESULT_SUCCESS");
+      expect(done.body.byteLength).toBe(64 * MIB);
+      expect(done.body.every((byte) => byte === 0)).toBe(true);
+    });
+  }
+
+  it("a large plain body is read only up to the staging budget between two polls, and nothing is lost", async () => {
+    const hostile = hostileRequest();
+    const { request, completion } = hostile;
+    expect(request.request(url("/plain?mib=24&length=1"))).toBe(OK);
+    await pollUntil(request, () => request.getHttpClientStatus() === HTTPClient.STATUS_BODY);
+    await waitFor(() => hostile.exchange.holding);
+    for (let i = 0; i < 20; i++) await sleep(5);
+    expect(hostile.exchange.stagedBodyBytes).toBeLessThanOrEqual(STAGING_BYTES_LIMIT + CHUNK);
+    // node:http keeps at most its read buffer's worth; the rest waits in the kernel and the server.
+    expect(hostile.exchange.bufferedBodyBytes).toBeLessThanOrEqual(4 * CHUNK);
+    const done = await completion(20_000);
+    expect(resultName(done.result)).toBe("RESULT_SUCCESS");
+    expect(Buffer.compare(done.body, pattern(24 * MIB))).toBe(0);
+  });
+
+  it("a gzip bomb written to the download file stages at most the budget's events between two polls", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gdnet-hostile-"));
+    try {
+      const hostile = hostileRequest();
+      const { request } = hostile;
+      request.downloadFile = path.join(dir, "bomb.bin");
+      request.downloadChunkSize = 256;
+      expect(request.request(url("/gzip-bomb?mib=64"))).toBe(OK);
+      await pollUntil(request, () => request.getHttpClientStatus() === HTTPClient.STATUS_BODY);
+      await waitFor(() => hostile.exchange.holding);
+      for (let i = 0; i < 20; i++) await sleep(5);
+      expect(hostile.exchange.stagedBodyEvents).toBeLessThanOrEqual(STAGING_MESSAGES_LIMIT + 1);
+      expect(hostile.exchange.stagedBodyBytes).toBe(0);
+      request.cancelRequest();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a chunk size that is not hexadecimal fails with RESULT_CONNECTION_ERROR", async () => {
+    const { request, completion } = hostileRequest();
+    expect(request.request(url("/bad-chunked"))).toBe(OK);
+    const done = await completion();
+    expect(resultName(done.result)).toBe("RESULT_CONNECTION_ERROR");
+    expect(done.body.byteLength).toBe(0);
+  });
+
+  it("a never-ending chunk stops at bodySizeLimit while the owner does not poll", async () => {
+    const hostile = hostileRequest();
+    const { request, completion } = hostile;
+    request.bodySizeLimit = MIB;
+    expect(request.request(url("/endless-chunk"))).toBe(OK);
+    await pollUntil(request, () => request.getHttpClientStatus() === HTTPClient.STATUS_BODY);
+    await waitFor(() => hostile.exchange.released);
+    expect(hostile.exchange.stagedBodyBytes).toBeLessThanOrEqual(MIB);
+    const done = await completion();
+    expect(resultName(done.result)).toBe("RESULT_BODY_SIZE_LIMIT_EXCEEDED");
+    // The connection is closed, so the server stops writing.
+    await waitFor(() => closedFor("/endless-chunk") !== undefined);
+  });
+
+  it("a body dripping one byte at a time ends with RESULT_TIMEOUT on the poll clock, and the connection is closed", async () => {
+    let offset = 0;
+    const { request, completion, completions } = hostileRequest({ clock: () => performance.now() + offset });
+    request.timeout = 2;
+    expect(request.request(url("/drip?ms=50"))).toBe(OK);
+    await pollUntil(request, () => request.getDownloadedBytes() >= 2);
+    expect(completions).toHaveLength(0);
+    offset += 2000;
+    const done = await completion();
+    expect(resultName(done.result)).toBe("RESULT_TIMEOUT");
+    await waitFor(() => closedFor("/drip") !== undefined);
+  });
+
+  it("a body longer than its Content-Length gives Content-Length bytes and success, as Godot 4", async () => {
+    const hostile = hostileRequest();
+    const { request, completion } = hostile;
+    expect(request.request(url("/longer-than-length"))).toBe(OK);
+    const done = await completion();
+    expect(resultName(done.result)).toBe("RESULT_SUCCESS");
+    expect(done.code).toBe(200);
+    expect(new TextDecoder().decode(done.body)).toBe("hello");
+    expect(request.getBodySize()).toBe(5);
+    expect(hostile.exchange.released).toBe(true);
+  });
+
+  it("a body cut short of its Content-Length fails with RESULT_CONNECTION_ERROR", async () => {
+    const { request, completion } = hostileRequest();
+    expect(request.request(url("/shorter-than-length"))).toBe(OK);
+    const done = await completion();
+    expect(resultName(done.result)).toBe("RESULT_CONNECTION_ERROR");
+    expect(done.body.byteLength).toBe(0);
+  });
+
+  it("a body that stops short of its Content-Length on an open connection ends with RESULT_TIMEOUT", async () => {
+    let offset = 0;
+    const { request, completion } = hostileRequest({ clock: () => performance.now() + offset });
+    request.timeout = 5;
+    expect(request.request(url("/shorter-than-length?hang=1"))).toBe(OK);
+    await pollUntil(request, () => request.getDownloadedBytes() === 5);
+    offset += 5000;
+    const done = await completion();
+    expect(resultName(done.result)).toBe("RESULT_TIMEOUT");
+    await waitFor(() => closedFor("/shorter-than-length") !== undefined);
+  });
+});
