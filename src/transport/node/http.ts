@@ -26,6 +26,13 @@ import { ResponseBodyReader } from "./http-body.js";
 
 const EXCHANGE = Symbol("gdnet.httpExchange");
 
+/**
+ * The largest response head (status line and headers) read, in bytes: node:http's own
+ * default, set here so that it is written down. A larger one fails the exchange
+ * (`connection`) without being read; Godot reads a head of any size.
+ */
+export const MAX_RESPONSE_HEAD_BYTES = 16 * 1024;
+
 type Tagged<T> = T & { [EXCHANGE]?: NodeHttpExchange };
 
 /** One request and its response on node:http(s). */
@@ -83,6 +90,7 @@ export class NodeHttpExchange extends StagedHttpExchange {
       path: viaHttpProxy ? `http://${hostPort(request.host, request.port)}${request.target}` : request.target,
       headers: toRawHeaders(withEmptyBodyLength(request)),
       setHost: false,
+      maxHeaderSize: MAX_RESPONSE_HEAD_BYTES,
       // No shared agent: the connection lives and dies with this exchange. Inside a
       // CONNECT tunnel, createConnection (set below) hands over the tunnel instead.
       agent: socket === undefined ? false : undefined,
