@@ -4,12 +4,16 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { monotonicClock } from "../../src/core/Clock.js";
+import { RandomSource } from "../../src/core/Random.js";
 import { STAGING_BYTES_LIMIT, STAGING_MESSAGES_LIMIT } from "../../src/core/StagingBudget.js";
-import { HTTPClient, HTTPRequest, type NetworkOptions, OK, resultName } from "../../src/index.js";
+import { OK } from "../../src/ErrorCode.js";
+import { HTTPClient } from "../../src/HTTPClient.js";
+import { HTTPRequest, resultName } from "../../src/HTTPRequest.js";
 import type { HttpExchange, HttpTransport } from "../../src/transport/http.js";
-import type { StagedHttpExchange } from "../../src/transport/http-exchange.js";
 import type { NodeHttpExchange } from "../../src/transport/node/http.js";
-import { nodeTransport } from "../../src/transport/node/index.js";
+import { createNodeHttpTransport } from "../../src/transport/node/http.js";
+import type { Transport } from "../../src/transport/Transport.js";
 
 /*
  * HTTPRequest against hostile servers (test/hostile/servers/http-hostile.mjs, a child
@@ -89,17 +93,30 @@ interface Completion {
   body: Uint8Array;
 }
 
-/** An HTTPRequest on the Node network whose exchanges the test can inspect. */
-function hostileRequest(options: Omit<NetworkOptions, "network"> = {}) {
-  const exchanges: StagedHttpExchange[] = [];
+const nodeHttp = createNodeHttpTransport();
+
+/**
+ * An HTTPRequest on node:http whose exchanges the test can inspect. Only the HTTP part
+ * of the Node transport is loaded: this suite is about it alone.
+ */
+function hostileRequest(options: { clock?: () => number } = {}) {
+  const exchanges: NodeHttpExchange[] = [];
   const http: HttpTransport = {
     start(request, queue, target): HttpExchange {
-      const exchange = nodeTransport.http.start(request, queue, target) as StagedHttpExchange;
+      const exchange = nodeHttp.start(request, queue, target) as NodeHttpExchange;
       exchanges.push(exchange);
       return exchange;
     },
   };
-  const request = new HTTPRequest({ ...options, network: { ...nodeTransport, http } });
+  const network: Transport = {
+    platform: "node",
+    now: monotonicClock,
+    random: new RandomSource(),
+    tcp: null,
+    webSocket: null as unknown as Transport["webSocket"],
+    http,
+  };
+  const request = new HTTPRequest({ ...options, network });
   requests.push(request);
   const completions: Completion[] = [];
   request.requestCompleted.connect((result, code, headers, body) => {
@@ -110,7 +127,7 @@ function hostileRequest(options: Omit<NetworkOptions, "network"> = {}) {
     completions,
     /** The exchange of the current hop. */
     get exchange(): NodeHttpExchange {
-      return exchanges.at(-1) as NodeHttpExchange;
+      return exchanges.at(-1)!;
     },
     async completion(limitMs?: number): Promise<Completion> {
       await pollUntil(request, () => completions.length > 0, limitMs);
