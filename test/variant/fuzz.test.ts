@@ -166,12 +166,14 @@ function randomBytes(next: () => number): Uint8Array {
 }
 
 describe("fuzzing the decoder", () => {
+  // How long a decode takes depends on the machine: that figure belongs to the benchmarks.
+  // Here each input must finish (the test would hang otherwise) and reserve memory in
+  // proportion to its size, which the decoder counts itself, the same on every machine.
   it(`${INPUTS} seeded random and mutated inputs never throw, finish, and allocate in proportion to their size`, () => {
     const next = random(SEED);
     const allowed = new Set([OK, ERR_INVALID_DATA, ERR_UNAUTHORIZED, ERR_OUT_OF_MEMORY]);
     const failures: string[] = [];
     const outcomes = new Map<number, number>();
-    let slowest = 0;
     let worstLargest = 0;
     let worstTotal = 0;
 
@@ -181,7 +183,6 @@ describe("fuzzing the decoder", () => {
       const bytes = fromCorpus ? mutate(next, source) : randomBytes(next);
       const format = fromCorpus && next() < 0.9 ? sourceFormat : next() < 0.5 ? 3 : 4;
       const options = { format, allowObjects: next() < 0.5, exact: next() < 0.5 };
-      const started = performance.now();
       try {
         const [error, value, consumed] = decodeVariant(bytes, options);
         if (!allowed.has(error)) failures.push(`#${i}: unexpected error ${error}`);
@@ -196,7 +197,6 @@ describe("fuzzing the decoder", () => {
       } catch (thrown) {
         failures.push(`#${i}: threw ${String(thrown)} on ${Buffer.from(bytes).toString("hex")}`);
       }
-      slowest = Math.max(slowest, performance.now() - started);
       const length = Math.max(bytes.length, 1);
       worstLargest = Math.max(worstLargest, lastDecodeStats.largestReservation / length);
       worstTotal = Math.max(worstTotal, lastDecodeStats.totalReserved / length);
@@ -210,6 +210,5 @@ describe("fuzzing the decoder", () => {
     // Every reservation is at most twice the input (an element slot per 4 input bytes), all of them at most 4x.
     expect(worstLargest).toBeLessThanOrEqual(2);
     expect(worstTotal).toBeLessThanOrEqual(4);
-    expect(slowest).toBeLessThan(250);
   });
 });
