@@ -117,7 +117,10 @@ export class MemoryClusterStore {
   ) {
     if (presence !== null) {
       let peers = this.#peers.get(me);
-      if (peers === undefined) this.#peers.set(me, (peers = new Map()));
+      if (peers === undefined) {
+        peers = new Map();
+        this.#peers.set(me, peers);
+      }
       if (presence.entry === null) {
         peers.delete(presence.id);
         this.#ids.delete(presence.id);
@@ -131,7 +134,10 @@ export class MemoryClusterStore {
     const put = (target: string) => {
       if (target === me || lengths.has(target)) return;
       let inbox = this.#inboxes.get(target);
-      if (inbox === undefined) this.#inboxes.set(target, (inbox = []));
+      if (inbox === undefined) {
+        inbox = [];
+        this.#inboxes.set(target, inbox);
+      }
       inbox.push(message);
       lengths.set(target, inbox.length);
       const parked = this.#parked.get(target);
