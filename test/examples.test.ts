@@ -1,49 +1,177 @@
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { MemoryNetwork } from "gdnet";
+import { MemoryNetwork, type StreamPeerTCP, TCPServer } from "gdnet";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 const run = promisify(execFile);
+const example = (path: string) => fileURLToPath(new URL(`../examples/${path}`, import.meta.url));
 
-describe("examples", () => {
-  afterEach(() => vi.restoreAllMocks());
+/** A Node process whose stdout is kept as lines, and a bounded wait on them. */
+class NodeProcess {
+  readonly lines: string[] = [];
+  readonly child: ChildProcess;
+  #partial = "";
 
-  it("npm run demo -- --once prints the TCP tutorial's lines and exits 0", async () => {
-    const demo = fileURLToPath(new URL("../examples/demo.mjs", import.meta.url));
-    const { stdout } = await run(process.execPath, [demo, "--once"], { timeout: 20_000 });
-    const lines = stdout.split("\n");
-    expect(lines).toContain("Connected to host.");
-    expect(lines).toContain("Client data: Hello from the server!");
-    expect(lines).toContain("Server received: Hello from the client!");
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    this.child.stdout!.setEncoding("utf8");
+    this.child.stdout!.on("data", (chunk: string) => {
+      const parts = (this.#partial + chunk).split("\n");
+      this.#partial = parts.pop()!;
+      this.lines.push(...parts);
+    });
+  }
+
+  count(line: string): number {
+    return this.lines.filter((l) => l === line).length;
+  }
+
+  /** Waits until `done(lines)`; the limit is a hang guard, well under the test's timeout. */
+  async until(what: string, done: (lines: string[]) => boolean, limitMs = 10_000): Promise<void> {
+    const end = performance.now() + limitMs;
+    while (!done(this.lines)) {
+      if (performance.now() > end || this.child.exitCode !== null)
+        throw new Error(`${what}: not seen; output so far:\n${this.lines.join("\n")}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill("SIGKILL");
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const processes: NodeProcess[] = [];
+afterEach(() => {
+  for (const child of processes.splice(0)) child.kill();
+  vi.restoreAllMocks();
+});
+
+describe('the TCP tutorial ("Creating a TCP client in Godot")', () => {
+  it("against the tutorial's own Node server it prints exactly the tutorial's five lines", async () => {
+    const port = await freePort();
+    const server = new NodeProcess([example("tcp-client/server.mjs"), String(port)]);
+    processes.push(server);
+    await server.until("the server listening", (lines) => lines.includes(`Listening on ${port}.`));
+    const client = new NodeProcess([example("tcp-client/main.mjs"), String(port)]);
+    processes.push(client);
+    await server.until("the client's ack", (lines) => lines.includes("Received: ack"));
+    // The greeting ends in "\n", so its line is followed by an empty one, as in Godot.
+    expect(client.lines.filter((line) => line !== "")).toEqual([
+      `Connecting to 127.0.0.1:${port}`,
+      "Connected to host.",
+      "Client connected to server.",
+      "available bytes: 23",
+      "Client data: Hello from the server!",
+    ]);
   });
 
-  it("the TCP tutorial's client reconnects 3 s after the server goes away and comes back", async () => {
-    const lines: string[] = [];
+  it("killing and restarting the server leads to a reconnect, one attempt per failure, through STATUS_ERROR", async () => {
+    const port = await freePort();
+    const startServer = async () => {
+      const server = new NodeProcess([example("tcp-client/server.mjs"), String(port)]);
+      processes.push(server);
+      await server.until("the server listening", (lines) => lines.includes(`Listening on ${port}.`));
+      return server;
+    };
+    const first = await startServer();
+    const client = new NodeProcess([example("tcp-client/main.mjs"), String(port)]);
+    processes.push(client);
+    await first.until("the client's ack", (lines) => lines.includes("Received: ack"));
+
+    first.kill();
+    const failures = (lines: string[]) =>
+      lines.filter((l) => l === "Client disconnected from server." || l === "Client error.").length;
+    await client.until("the client noticing the server gone", (lines) => failures(lines) === 1);
+    // 3 s later the client tries again and is refused: STATUS_ERROR, from which it must
+    // be able to connect again (Godot 4 needs disconnect_from_host() first).
+    await client.until("a refused retry", (lines) => failures(lines) === 2);
+    expect(client.lines.filter((l) => l === "Error with socket stream.").length).toBeGreaterThanOrEqual(1);
+
+    const second = await startServer();
+    await second.until("the reconnected client's ack", (lines) => lines.includes("Received: ack"));
+    expect(client.count("Client data: Hello from the server!")).toBe(2);
+    expect(client.count("available bytes: 23")).toBe(2);
+    // One connection attempt per failure (plus the first): the retry timers do not double.
+    const attempts = client.lines.filter((l) => l === `Connecting to 127.0.0.1:${port}`).length;
+    expect(attempts).toBe(failures(client.lines) + 1);
+    expect(client.count("Error connecting to host.")).toBe(0);
+  }, 28_000);
+
+  it("npm run demo -- --once runs the tutorial with its server and exits 0", async () => {
+    const { stdout } = await run(process.execPath, [example("demo.mjs"), "--once"], { timeout: 25_000 });
+    const lines = stdout.split("\n");
+    expect(lines).toContain("Connected to host.");
+    expect(lines).toContain("available bytes: 23");
+    expect(lines).toContain("Client data: Hello from the server!");
+    expect(lines).toContain("Received: ack");
+  });
+
+  it("on a MemoryNetwork the client retries 3 s after each failure, on the frames' clock", async () => {
+    const lines: { frame: number; text: string }[] = [];
+    let frame = 0;
     vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-      lines.push(args.join(" "));
+      lines.push({ frame, text: args.join(" ") });
     });
-    // The example imports "gdnet"; tests run it against the built package.
     const { createTcpTutorial } = await import("../examples/tcp-client/main.mjs");
     const network = new MemoryNetwork({ seed: 5 });
-    const tutorial = createTcpTutorial({ port: 4242, options: { network } });
-    const frame = (frames: number) => {
-      for (let i = 0; i < frames; i++) {
+    // The tutorial's server.js, in gdnet terms: greet every connection.
+    let server: TCPServer | null = null;
+    const accepted: StreamPeerTCP[] = [];
+    const listen = () => {
+      server = new TCPServer({ network });
+      expect(server.listen(5000)).toBe(0);
+    };
+    const kill = () => {
+      for (const peer of accepted.splice(0)) peer.disconnectFromHost();
+      server!.stop();
+      server = null;
+    };
+    listen();
+    const tutorial = createTcpTutorial({ port: 5000, options: { network } });
+    const frames = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        frame++;
         network.advance(16);
         tutorial.frame(0.016);
+        const peer = server?.takeConnection() ?? null;
+        if (peer !== null) {
+          peer.putData(new TextEncoder().encode("Hello from the server!\n"));
+          accepted.push(peer);
+        }
+        // Let the awaited create_timer continue, as Godot resumes it within the frame.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     };
-    frame(5);
-    expect(lines).toContain("Client data: Hello from the server!");
-    tutorial.server.stop();
-    frame(5);
-    expect(lines).toContain("Client disconnected from server.");
-    const greetings = () => lines.filter((l) => l === "Client data: Hello from the server!").length;
-    expect(tutorial.server.listen(4242)).toBe(0);
-    frame(150); // 2.4 s: too early
-    expect(greetings()).toBe(1);
-    frame(50); // past 3 s
-    expect(greetings()).toBe(2);
+    const framesOf = (text: string) => lines.filter((l) => l.text === text).map((l) => l.frame);
+    const FAILURES = new Set(["Client disconnected from server.", "Client error."]);
+
+    await frames(10);
+    expect(framesOf("Client data: Hello from the server!\n")).toHaveLength(1);
+    kill();
+    await frames(200); // the server is down: disconnected, then a refused retry
+    listen();
+    await frames(200); // the retry after the refusal finds it back
+    expect(framesOf("Client data: Hello from the server!\n")).toHaveLength(2);
+    expect(framesOf("Client error.")).toHaveLength(1);
+
+    // Each failure is followed by exactly one attempt, on the first frame 3 s after it
+    // (188 frames of 16 ms): no attempt is missing, none is doubled.
+    const failures = lines.filter((l) => FAILURES.has(l.text)).map((l) => l.frame);
+    const attempts = framesOf("Connecting to 127.0.0.1:5000");
+    expect(failures).toHaveLength(2);
+    expect(attempts.slice(1).map((at, i) => at - failures[i]!)).toEqual([188, 188]);
     tutorial.stop();
+    kill();
   });
 });

@@ -1,32 +1,33 @@
-// The client object of the classic "TCP client in Godot" tutorial, ported line by line:
-// a StreamPeerTCP polled every frame, reporting through four signals.
+// client.gd of the tutorial "Creating a TCP client in Godot" (bytesnsprites.com, Godot 3.3),
+// ported line by line. Two lines differ, each marked "Godot 3 → 4" and listed in
+// docs/porting.md, "Porting Godot 3 code": gdnet follows Godot 4 there.
 import { OK, Signal, StreamPeerTCP } from "gdnet";
 
 export class Client {
-  /** Emitted when the connection is established. */
   connected = new Signal();
-  /** Emitted with the bytes received in a frame. */
   data = new Signal();
-  /** Emitted when the connection is closed. */
   disconnected = new Signal();
-  /** Emitted when the connection fails or breaks. */
   error = new Signal();
 
-  #status = StreamPeerTCP.STATUS_NONE;
-  #stream;
+  _status = 0;
+  _stream;
 
+  /** `options` go to the StreamPeerTCP (a MemoryNetwork in tests; none for real sockets). */
   constructor(options) {
-    this.#stream = new StreamPeerTCP(options);
-    this.#status = this.#stream.getStatus();
+    this._stream = new StreamPeerTCP(options);
   }
 
-  /** Called once per frame (Godot's `_process`). */
-  process() {
-    this.#stream.poll();
-    const newStatus = this.#stream.getStatus();
-    if (newStatus !== this.#status) {
-      this.#status = newStatus;
-      switch (this.#status) {
+  ready() {
+    this._status = this._stream.getStatus();
+  }
+
+  process(_delta) {
+    // Godot 3 → 4: Godot 3's get_status() polled the socket itself; call poll() once a frame.
+    this._stream.poll();
+    const newStatus = this._stream.getStatus();
+    if (newStatus !== this._status) {
+      this._status = newStatus;
+      switch (this._status) {
         case StreamPeerTCP.STATUS_NONE:
           console.log("Disconnected from host.");
           this.disconnected.emit();
@@ -44,16 +45,18 @@ export class Client {
           break;
       }
     }
-    if (this.#status === StreamPeerTCP.STATUS_CONNECTED) {
-      const availableBytes = this.#stream.getAvailableBytes();
+
+    if (this._status === StreamPeerTCP.STATUS_CONNECTED) {
+      const availableBytes = this._stream.getAvailableBytes();
       if (availableBytes > 0) {
-        console.log("available bytes:", availableBytes);
-        const [err, bytes] = this.#stream.getPartialData(availableBytes);
-        if (err !== OK) {
-          console.log("Error getting data from stream:", err);
+        console.log("available bytes: " + availableBytes);
+        const data = this._stream.getPartialData(availableBytes);
+        // Check for read error.
+        if (data[0] !== OK) {
+          console.log("Error getting data from stream: " + data[0]);
           this.error.emit();
         } else {
-          this.data.emit(bytes);
+          this.data.emit(data[1]);
         }
       }
     }
@@ -61,29 +64,26 @@ export class Client {
 
   connectToHost(host, port) {
     console.log(`Connecting to ${host}:${port}`);
-    // Godot 4 refuses to connect a stream that is in STATUS_ERROR; start from NONE.
-    this.#stream.disconnectFromHost();
-    this.#status = StreamPeerTCP.STATUS_NONE;
-    if (this.#stream.connectToHost(host, port) !== OK) {
+    // Reset status so we can tell if it changes to error again.
+    this._status = StreamPeerTCP.STATUS_NONE;
+    // Godot 3 → 4: a stream in STATUS_ERROR refuses to connect again until disconnected.
+    this._stream.disconnectFromHost();
+    if (this._stream.connectToHost(host, port) !== OK) {
       console.log("Error connecting to host.");
       this.error.emit();
     }
   }
 
   send(data) {
-    if (this.#status !== StreamPeerTCP.STATUS_CONNECTED) {
+    if (this._status !== StreamPeerTCP.STATUS_CONNECTED) {
       console.log("Error: Stream is not currently connected.");
       return false;
     }
-    const err = this.#stream.putData(data);
-    if (err !== OK) {
-      console.log("Error writing to stream:", err);
+    const error = this._stream.putData(data);
+    if (error !== OK) {
+      console.log("Error writing to stream: " + error);
       return false;
     }
     return true;
-  }
-
-  close() {
-    this.#stream.disconnectFromHost();
   }
 }

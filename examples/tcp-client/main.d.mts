@@ -1,13 +1,12 @@
-import type { NetworkOptions } from "gdnet";
+import type { NetworkOptions, Signal } from "gdnet";
 export interface TcpTutorial {
-  server: { stop(): void; listen(port: number): number; readonly port: number };
-  client: unknown;
+  client: { data: Signal<[Uint8Array]>; connected: Signal<[]>; disconnected: Signal<[]>; error: Signal<[]> };
   frame(delta: number): void;
   stop(): void;
 }
-export function createTcpTutorial(options?: {
+export function createTcpTutorial(options?: { port?: number; options?: NetworkOptions }): TcpTutorial;
+export function runTcpTutorial(options?: {
   port?: number;
-  options?: NetworkOptions;
-  onServerMessage?: (text: string) => void;
-}): TcpTutorial;
-export function runTcpTutorial(options?: { once?: boolean; port?: number }): Promise<void>;
+  once?: boolean;
+  withServer?: boolean;
+}): Promise<void>;

@@ -1,47 +1,23 @@
-// The tutorial's server: greets every client with "Hello from the server!" and prints
-// what it receives. Polled once per frame like the client.
-import { TCPServer } from "gdnet";
+// server.js of the tutorial "Creating a TCP client in Godot": a plain Node `net` server,
+// no gdnet. Changed only so tests can run it: the port comes from the command line (the
+// tutorial's 5000 by default) and it listens on loopback.
+//   node examples/tcp-client/server.mjs [port]
+import net from "node:net";
 
-export class GreetingServer {
-  #server;
-  #clients = [];
+/** Starts the tutorial's server; returns the `net.Server`. */
+export function startServer(port = 5000) {
+  const server = net
+    .createServer((socket) => {
+      socket.on("data", (data) => {
+        console.log("Received: " + data);
+      });
+      console.log("Accepted connection.");
+      socket.write("Hello from the server!\n");
+    })
+    .listen(port, "127.0.0.1", () => console.log(`Listening on ${server.address().port}.`));
+  return server;
+}
 
-  constructor(options) {
-    this.#server = new TCPServer(options);
-  }
-
-  listen(port, bindAddress = "*") {
-    return this.#server.listen(port, bindAddress);
-  }
-
-  get port() {
-    return this.#server.getLocalPort();
-  }
-
-  /** Called once per frame. `onMessage` sees each text received. */
-  process(onMessage) {
-    this.#server.poll();
-    while (this.#server.isConnectionAvailable()) {
-      const client = this.#server.takeConnection();
-      client.putData(new TextEncoder().encode("Hello from the server!"));
-      this.#clients.push(client);
-    }
-    for (const client of this.#clients) {
-      client.poll();
-      const available = client.getAvailableBytes();
-      if (available > 0) {
-        const [, bytes] = client.getPartialData(available);
-        const text = new TextDecoder().decode(bytes);
-        console.log("Server received:", text);
-        onMessage?.(text);
-      }
-    }
-    this.#clients = this.#clients.filter((client) => client.getStatus() === 2);
-  }
-
-  stop() {
-    for (const client of this.#clients) client.disconnectFromHost();
-    this.#clients = [];
-    this.#server.stop();
-  }
+if (import.meta.url === `file://${process.argv[1]}`) {
+  startServer(Number(process.argv[2] ?? 5000));
 }
