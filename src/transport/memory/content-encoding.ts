@@ -1,4 +1,4 @@
-import { gunzipSync, inflateSync } from "fflate";
+import { Decompress, gunzipSync, inflateSync } from "fflate";
 
 /*
  * Decoding of `Content-Encoding: gzip` and `deflate` bodies for the in-memory network,
@@ -64,11 +64,41 @@ function inflateZlibOrRaw(data: Uint8Array): Uint8Array | null {
   return readU32BE(data, data.length - 4) === adler32(output) ? output : null;
 }
 
+/** What {@link decodeBody} returns for a body that inflates past its size limit. @internal */
+export const TOO_LARGE = "too-large";
+
 /**
- * Decodes a whole `gzip` or `deflate` body. Returns `null` for corrupt data.
+ * Whether `data` inflates to more than `limit` bytes. It is fed to fflate's streaming
+ * decoder 1 KiB at a time (DEFLATE inflates at most about 1032 times), so a small
+ * "bomb" is stopped about 1 MiB past the limit instead of inflated whole. Corrupt data
+ * is left to the full decode to report.
+ */
+function inflatesPast(data: Uint8Array, limit: number): boolean {
+  let size = 0;
+  const stream = new Decompress((chunk) => {
+    size += chunk.byteLength;
+  });
+  try {
+    for (let at = 0; at < data.length && size <= limit; at += 1024) {
+      stream.push(data.subarray(at, at + 1024), at + 1024 >= data.length);
+    }
+  } catch {
+    return false;
+  }
+  return size > limit;
+}
+
+/**
+ * Decodes a whole `gzip` or `deflate` body. Returns `null` for corrupt data, and
+ * {@link TOO_LARGE} when it would inflate past `limit` bytes (-1: no limit).
  * @internal
  */
-export function decodeBody(data: Uint8Array, encoding: "gzip" | "deflate"): Uint8Array | null {
+export function decodeBody(
+  data: Uint8Array,
+  encoding: "gzip" | "deflate",
+  limit = -1,
+): Uint8Array | null | typeof TOO_LARGE {
+  if (limit >= 0 && inflatesPast(data, limit)) return TOO_LARGE;
   try {
     return encoding === "gzip" ? gunzip(data) : inflateZlibOrRaw(data);
   } catch (error) {

@@ -12,7 +12,7 @@ import {
   type HttpTransport,
 } from "../http.js";
 import { StagedHttpExchange } from "../http-exchange.js";
-import { decodeBody } from "./content-encoding.js";
+import { decodeBody, TOO_LARGE } from "./content-encoding.js";
 import { type HttpFraming, type HttpRequestMessage, MemoryHttpServer } from "./http-server.js";
 import type { LinkReceiver, MemoryLink } from "./link.js";
 import type { MemoryHost } from "./network.js";
@@ -203,8 +203,13 @@ class MemoryHttpExchange extends StagedHttpExchange implements LinkReceiver, Dra
 
   #complete(): void {
     if (this.#encoding !== null) {
-      const decoded = decodeBody(concat(this.#compressed), this.#encoding);
+      const limit = this.#request.bodySizeLimit;
+      const decoded = decodeBody(concat(this.#compressed), this.#encoding, limit);
       this.#compressed = [];
+      if (decoded === TOO_LARGE) {
+        this.fail("body-size-limit", `the decoded body passes ${limit} bytes`);
+        return;
+      }
       if (decoded === null) {
         this.fail("decompress", `corrupt ${this.#encoding} body`);
         return;
