@@ -70,7 +70,8 @@ function gzipBomb(mib: number): Uint8Array {
 
 describe("HTTPRequest holds a bounded body between polls on a MemoryNetwork", () => {
   it("an owner that stops polling is delivered at most one receive window of body, and nothing is lost", () => {
-    const network = new MemoryNetwork({ seed: 1 });
+    // 4 MiB/s, so that the owner sees the headers before the body has arrived.
+    const network = new MemoryNetwork({ seed: 1, bandwidth: 4 * MIB });
     network.serveHttp(80, (_request, response) => {
       response.writeHead(200, [`Content-Length: ${16 * MIB}`]);
       for (let i = 0; i < 256; i++) response.write(new Uint8Array(65536).fill(i));
