@@ -277,6 +277,15 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
     return [ErrorCode.OK, out];
   }
 
+  /**
+   * Bytes received since the last poll and staged for the next one, bounded by the
+   * staging budget (SPEC §1.3a). For tests of that bound.
+   * @internal
+   */
+  get stagedBytes(): number {
+    return this.#connection?.stagedBytes ?? 0;
+  }
+
   /** @internal */
   protected readExact(target: Uint8Array, length: number): ErrorCode {
     if (this.#status !== StreamPeerTCP.STATUS_CONNECTED) return ErrorCode.FAILED;

@@ -56,6 +56,11 @@ export interface StreamConnection {
   readonly bufferedAmount: number;
   /** Writes accepted by `write` whose bytes have not all been passed to the network. */
   readonly queuedWrites: number;
+  /**
+   * Bytes received and staged since the owner's last drain: what the staging budget
+   * holds against its cap (SPEC §1.3a). For tests and diagnostics.
+   */
+  readonly stagedBytes: number;
   /** Passes bytes held back for the current tick (see SPEC §1.5) to the network now. */
   flush(): void;
   /** TCP_NODELAY. */
@@ -65,6 +70,13 @@ export interface StreamConnection {
    * not reading leaves the backlog in the network's buffers instead of in memory.
    */
   setReceiving(enabled: boolean): void;
+  /**
+   * Real sockets only: aborts the connection (no FIN, no close frame) once `owner` has
+   * been garbage collected without closing it, as Godot frees a dropped peer. The
+   * connection must hold `owner` only weakly for this to ever happen. Absent on
+   * `MemoryNetwork`, whose runs must not depend on the collector.
+   */
+  abortWhenCollected?(owner: object): void;
   /** Orderly close: queued bytes go out, then FIN, then the connection is released. */
   close(): void;
   /** Releases the connection now; queued bytes are dropped. */

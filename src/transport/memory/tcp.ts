@@ -83,6 +83,11 @@ export class MemoryStreamConnection implements StreamConnection, LinkReceiver, D
     return this.#end?.backlog.length ?? 0;
   }
 
+  /** Bytes staged since the owner's last drain (the link's window holds them back). */
+  get stagedBytes(): number {
+    return this.#staged;
+  }
+
   setNoDelay(_enabled: boolean): void {}
 
   flush(): void {}

@@ -54,6 +54,9 @@ class WeakOwner implements StagedEventTarget {
 
 type TaggedSocket = net.Socket & { [CONNECTION]?: NodeStreamConnection };
 
+/** Aborts the connections of owners collected without closing them (Godot frees, JavaScript drops). */
+const abandoned = new FinalizationRegistry<NodeStreamConnection>((connection) => connection.abandon());
+
 /** Maps a Node socket error to the transport's failure kinds. */
 export function classifySocketError(error: NodeJS.ErrnoException): StreamFailure {
   const code = error.code ?? "";
@@ -154,6 +157,10 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
     return this.queuedMessages;
   }
 
+  get stagedBytes(): number {
+    return this.#budget?.stagedBytes ?? 0;
+  }
+
   protected canWrite(): boolean {
     return !this.#released && !this.socket.destroyed && !this.socket.writableEnded;
   }
@@ -203,6 +210,18 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
     this.socket.destroy();
   }
 
+  abortWhenCollected(owner: object): void {
+    if (!this.#released) abandoned.register(owner, this, this);
+  }
+
+  /** @internal Its owner was collected while it was open: drop it without a word. */
+  abandon(): void {
+    if (this.#released) return;
+    this.#release();
+    this.discardFrames();
+    if (!this.socket.destroyed) this.socket.destroy();
+  }
+
   /** Resets the connection (RST). Used by tests and fault injection. */
   reset(): void {
     if (this.#released) return;
@@ -212,6 +231,7 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
   }
 
   #release(): void {
+    abandoned.unregister(this);
     this.#released = true;
     this.#target?.cut();
     this.#queue = null;
