@@ -32,10 +32,11 @@ export function browserBundle(): string {
 export async function servePages(
   pages: Record<string, string>,
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const bundle = browserBundle();
+  // Read on first request, so pages that serve a bundle of their own need no build here.
+  let bundle: string | undefined;
   const server = http.createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0]!;
-    const body = path === "/gdnet.js" ? bundle : pages[path];
+    const body = path === "/gdnet.js" ? (bundle ??= browserBundle()) : pages[path];
     if (body === undefined) {
       response.writeHead(404).end();
       return;
