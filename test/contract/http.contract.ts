@@ -3,8 +3,10 @@ import { deflateSync, gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as gdnet from "../../src/index.js";
 import { ERR_BUSY, ERR_INVALID_PARAMETER, HTTPClient, HTTPRequest, OK } from "../../src/index.js";
+import { HTTP_HEADERS } from "../../src/transport/http.js";
 import { probeUnresolvableHttp } from "../fixtures/http-unresolvable.mjs";
 import type { TestHttpHandler, TestHttpRequest, TestHttpResponse } from "../http/handler.js";
+import { watchedHttpOptions } from "../http/watched-network.js";
 import { runNodeWithLoopbackOnly } from "../support/isolated.js";
 import type { ContractWorld } from "./world.js";
 
@@ -543,25 +545,54 @@ export function defineHttpContract(makeWorld: () => ContractWorld): void {
     });
 
     it("nothing is observed between polls: the answer waits for poll()", async () => {
-      let answered = false;
-      const base = await world.serveHttp((_req, res) => {
-        answered = true;
-        res.end("late");
-      });
-      expect(request.request(`${base}/`)).toBe(OK);
-      // Let the network work without polling: real time on sockets, virtual time in memory.
-      for (let i = 0; i < 20 && !answered; i++) {
-        if (world.name === "node") await new Promise((resolve) => setTimeout(resolve, 10));
-        else world.advanceClock(10);
+      const staged: number[] = [];
+      const watched = new HTTPRequest(watchedHttpOptions(world.options, staged));
+      const seen: number[] = [];
+      watched.requestCompleted.connect((result) => seen.push(result));
+      const base = await world.serveHttp((_req, res) => res.end("late"));
+      expect(watched.request(`${base}/`)).toBe(OK);
+      try {
+        // The network works without a poll (real time on sockets, virtual time in
+        // memory) until the response's headers have been staged for the owner.
+        await world.until([], () => staged.includes(HTTP_HEADERS));
+        expect(watched.getHttpClientStatus()).toBe(HTTPClient.STATUS_CONNECTING);
+        expect(watched.getDownloadedBytes()).toBe(0);
+        expect(seen).toHaveLength(0);
+        watched.poll();
+        expect(watched.getHttpClientStatus()).not.toBe(HTTPClient.STATUS_CONNECTING);
+        await world.until([watched], () => seen.length > 0);
+        expect(seen).toEqual([RESULT_SUCCESS]);
+      } finally {
+        watched.cancelRequest();
       }
-      expect(answered).toBe(true);
-      if (world.name === "node") await new Promise((resolve) => setTimeout(resolve, 30));
-      else world.advanceClock(30);
-      expect(request.getHttpClientStatus()).toBe(HTTPClient.STATUS_CONNECTING);
-      expect(request.getDownloadedBytes()).toBe(0);
-      expect(completions).toHaveLength(0);
-      const done = await completion();
-      expect(text(done.body)).toBe("late");
+    });
+
+    it("custom headers may be a plain object, for request() and requestRaw()", async () => {
+      const received: (string | null)[][] = [];
+      const base = await world.serveHttp((req, res) => {
+        received.push([req.header("x-game"), req.header("content-type"), new TextDecoder().decode(req.body)]);
+        res.end("ok");
+      });
+      const headers = { "X-Game": "gdnet", "Content-Type": "text/plain" };
+      expect(request.request(`${base}/`, headers, HTTPClient.METHOD_POST, "one")).toBe(OK);
+      await completion();
+      expect(request.requestRaw(`${base}/`, headers, HTTPClient.METHOD_POST, bytes("two"))).toBe(OK);
+      await world.until([request], () => completions.length === 2);
+      expect(completions.map((c) => c.result)).toEqual([RESULT_SUCCESS, RESULT_SUCCESS]);
+      expect(received).toEqual([
+        ["gdnet", "text/plain", "one"],
+        ["gdnet", "text/plain", "two"],
+      ]);
+    });
+
+    it("a header object with a value that is not a string, or a name that is not a token, is ERR_INVALID_PARAMETER", async () => {
+      const base = await world.serveHttp((_req, res) => res.end("ok"));
+      const notString = { "X-Count": 3 } as unknown as Record<string, string>;
+      expect(request.request(`${base}/`, notString)).toBe(ERR_INVALID_PARAMETER);
+      expect(request.requestRaw(`${base}/`, { "Bad Name": "x" })).toBe(ERR_INVALID_PARAMETER);
+      expect(request.request(`${base}/`, { "X-Split": "a\r\nInjected: yes" })).toBe(ERR_INVALID_PARAMETER);
+      expect(request.getHttpClientStatus()).toBe(HTTPClient.STATUS_DISCONNECTED);
+      expect(request.request(`${base}/`, { "X-Fine": "yes" })).toBe(OK);
     });
 
     it("a listener may start the next request from inside requestCompleted", async () => {
