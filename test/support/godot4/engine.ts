@@ -6,6 +6,9 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { GODOT4_DIR, godot4Present } from "../../../scripts/fetch-godot4.mjs";
 import { HOST_PAGE, RUN_PAGE } from "./pages.js";
 import { godotProject, type PackFiles, writePck } from "./pck.js";
+import { type Godot4Run, RunRecord } from "./run.js";
+
+export type { Godot4Exit, Godot4Run, LineMatch } from "./run.js";
 
 /**
  * Runs GDScript in a real Godot Engine v4.6 (the official web export template, fetched by
@@ -31,17 +34,6 @@ const CHROMIUM_FLAGS = [
 /** Exit code reported when the page itself failed (index.js threw, the pack did not load). */
 export const HARNESS_FAILURE = -1000;
 
-/** What a script run ended with. */
-export interface Godot4Exit {
-  /** The `quit(code)` value; `null` when the run timed out or was stopped. */
-  code: number | null;
-  timedOut: boolean;
-  /** Every `print()` line, in order. */
-  lines: string[];
-  /** Every `printerr()` line and engine error, in order. */
-  errors: string[];
-}
-
 export interface Godot4RunOptions {
   /** More files for the pack (`res://` paths or paths without it): scripts, resources. */
   files?: PackFiles;
@@ -53,35 +45,11 @@ export interface Godot4RunOptions {
   onLine?: (line: string) => void;
 }
 
-/** A GDScript running in the engine. */
-export interface Godot4Run {
-  /** Every `print()` line so far. */
-  readonly lines: string[];
-  /** Every `printerr()` line and engine error so far. */
-  readonly errors: string[];
-  /** Resolves with the first line (already printed or later) that matches; rejects when the run ends first or after `timeoutMs`. */
-  waitForLine(match: string | RegExp | ((line: string) => boolean), timeoutMs?: number): Promise<string>;
-  /** Resolves when the script quits, times out or is stopped. */
-  readonly exited: Promise<Godot4Exit>;
-  /** Ends the run now (its exit has `code: null`). */
-  stop(): Promise<void>;
-}
-
-type LineMatch = string | RegExp | ((line: string) => boolean);
-
-function matcher(match: LineMatch): (line: string) => boolean {
-  if (typeof match === "function") return match;
-  if (typeof match === "string") return (line) => line.includes(match);
-  return (line) => match.test(line);
-}
-
-interface RunState {
-  lines: string[];
-  errors: string[];
-  onLine?: (line: string) => void;
-  lineWaiters: Set<(line: string) => void>;
-  endWaiters: Set<() => void>;
-  finish(code: number | null, timedOut: boolean): void;
+/** The functions the run pages call, exposed by Playwright on every frame of the page. */
+interface HarnessWindow {
+  gdnetGodot4Module: Promise<unknown>;
+  gdnetGodot4Start(id: number, query: string): void;
+  gdnetGodot4Stop(id: number): void;
 }
 
 /**
@@ -89,26 +57,26 @@ interface RunState {
  * once (each an iframe with its own engine). Share one per test file.
  */
 export class Godot4Browser {
-  #browser: Browser;
-  #page: Page;
-  #server: http.Server;
-  #url: string;
-  #packs = new Map<number, Uint8Array>();
-  #runs = new Map<number, RunState>();
+  readonly #browser: Browser;
+  readonly #page: Page;
+  readonly #server: http.Server;
+  /** Packs waiting for their run's page to fetch them, by run id. */
+  readonly #packs: Map<number, Uint8Array>;
+  readonly #runs = new Map<number, RunRecord>();
   #nextId = 1;
 
-  private constructor(browser: Browser, page: Page, server: http.Server, url: string) {
+  private constructor(browser: Browser, page: Page, server: http.Server, packs: Map<number, Uint8Array>) {
+    this.#packs = packs;
     this.#browser = browser;
     this.#page = page;
     this.#server = server;
-    this.#url = url;
   }
 
   /** Starts Chromium on the engine files in `engineDir` and waits until the wasm is compiled. */
   static async launch(engineDir = GODOT4_DIR): Promise<Godot4Browser> {
     const engineJs = readFileSync(join(engineDir, "index.js"));
     const engineWasm = readFileSync(join(engineDir, "index.wasm"));
-    let self: Godot4Browser | undefined;
+    const packs = new Map<number, Uint8Array>();
     const server = http.createServer((request, response) => {
       const path = (request.url ?? "/").split("?")[0]!;
       const send = (type: string, body: string | Uint8Array) =>
@@ -123,9 +91,11 @@ export class Godot4Browser {
       if (path === "/run.html") return send("text/html; charset=utf-8", RUN_PAGE);
       if (path === "/index.js") return send("text/javascript", engineJs);
       if (path === "/index.wasm") return send("application/wasm", engineWasm);
-      const pack = path.startsWith("/pck/") ? self?.takePack(Number(path.slice(5))) : undefined;
-      if (pack) return send("application/octet-stream", pack);
-      response.writeHead(404).end();
+      const id = path.startsWith("/pck/") ? Number(path.slice("/pck/".length)) : Number.NaN;
+      const pack = packs.get(id);
+      if (pack === undefined) return response.writeHead(404).end();
+      packs.delete(id);
+      send("application/octet-stream", pack);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -133,13 +103,11 @@ export class Godot4Browser {
     try {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
       const page = await browser.newPage({ viewport: { width: 640, height: 480 } });
-      self = new Godot4Browser(browser, page, server, url);
-      await self.#bridge();
+      const godot = new Godot4Browser(browser, page, server, packs);
+      await godot.#bridge();
       await page.goto(`${url}/`);
-      await page.evaluate(
-        () => (window as unknown as { gdnetGodot4Module: Promise<unknown> }).gdnetGodot4Module,
-      );
-      return self;
+      await page.evaluate(() => (window as unknown as HarnessWindow).gdnetGodot4Module);
+      return godot;
     } catch (error) {
       await browser?.close();
       server.closeAllConnections();
@@ -148,27 +116,17 @@ export class Godot4Browser {
     }
   }
 
-  private takePack(id: number): Uint8Array | undefined {
-    const pack = this.#packs.get(id);
-    this.#packs.delete(id);
-    return pack;
-  }
-
   async #bridge(): Promise<void> {
     const page = this.#page;
-    await page.exposeFunction("gdnetGodot4Print", (id: number, line: string) => {
-      const run = this.#runs.get(id);
-      if (!run) return;
-      run.lines.push(line);
-      run.onLine?.(line);
-      for (const waiter of [...run.lineWaiters]) waiter(line);
-    });
-    await page.exposeFunction("gdnetGodot4PrintError", (id: number, line: string) => {
-      this.#runs.get(id)?.errors.push(line);
-    });
-    await page.exposeFunction("gdnetGodot4Exit", (id: number, code: number) => {
-      this.#runs.get(id)?.finish(code, false);
-    });
+    await page.exposeFunction("gdnetGodot4Print", (id: number, line: string) =>
+      this.#runs.get(id)?.print(line),
+    );
+    await page.exposeFunction("gdnetGodot4PrintError", (id: number, line: string) =>
+      this.#runs.get(id)?.printError(line),
+    );
+    await page.exposeFunction("gdnetGodot4Exit", (id: number, code: number) =>
+      this.#runs.get(id)?.finish(code, false),
+    );
   }
 
   /**
@@ -183,35 +141,15 @@ export class Godot4Browser {
   /** Runs a `.pck` made by the caller (see `pck.ts`); `run()` is this with a pack of one script. */
   runPack(pack: Uint8Array, options: Omit<Godot4RunOptions, "files"> = {}): Godot4Run {
     const id = this.#nextId++;
-    const lines: string[] = [];
-    const errors: string[] = [];
-    const lineWaiters = new Set<(line: string) => void>();
-    const endWaiters = new Set<() => void>();
-    let resolveExit!: (exit: Godot4Exit) => void;
-    const exited = new Promise<Godot4Exit>((resolve) => {
-      resolveExit = resolve;
-    });
-    let ended = false;
-    const stopFrame = () =>
-      this.#page
-        .evaluate(
-          (frameId) => (window as unknown as { gdnetGodot4Stop(id: number): void }).gdnetGodot4Stop(frameId),
-          id,
-        )
-        .catch(() => {});
-    const finish = (code: number | null, timedOut: boolean) => {
-      if (ended) return;
-      ended = true;
-      clearTimeout(timer);
+    const run = new RunRecord(options.timeoutMs ?? 20_000, options.onLine, () => {
       this.#runs.delete(id);
       this.#packs.delete(id);
-      // The engine has stopped its loop at quit(); removing the frame frees its memory.
-      void stopFrame();
-      for (const waiter of [...endWaiters]) waiter();
-      resolveExit({ code, timedOut, lines, errors });
-    };
-    const timer = setTimeout(() => finish(null, true), options.timeoutMs ?? 20_000);
-    this.#runs.set(id, { lines, errors, onLine: options.onLine, lineWaiters, endWaiters, finish });
+      // After quit() the engine's loop has stopped; removing the frame frees its memory.
+      this.#page
+        .evaluate((frameId) => (window as unknown as HarnessWindow).gdnetGodot4Stop(frameId), id)
+        .catch(() => {});
+    });
+    this.#runs.set(id, run);
     this.#packs.set(id, pack);
     const query = new URLSearchParams({
       id: String(id),
@@ -219,62 +157,14 @@ export class Godot4Browser {
     }).toString();
     this.#page
       .evaluate(
-        ([frameId, frameQuery]) =>
-          (window as unknown as { gdnetGodot4Start(id: number, query: string): void }).gdnetGodot4Start(
-            frameId,
-            frameQuery,
-          ),
+        ([frameId, frameQuery]) => (window as unknown as HarnessWindow).gdnetGodot4Start(frameId, frameQuery),
         [id, query] as [number, string],
       )
       .catch((error: unknown) => {
-        errors.push(`harness: ${String(error)}`);
-        finish(HARNESS_FAILURE, false);
+        run.printError(`harness: ${String(error)}`);
+        run.finish(HARNESS_FAILURE, false);
       });
-    return {
-      lines,
-      errors,
-      exited,
-      stop: async () => {
-        finish(null, false);
-        await exited;
-      },
-      waitForLine(match, timeoutMs = 15_000) {
-        const test = matcher(match);
-        const seen = lines.find(test);
-        if (seen !== undefined) return Promise.resolve(seen);
-        return new Promise<string>((resolve, reject) => {
-          const done = () => {
-            clearTimeout(guard);
-            lineWaiters.delete(onLine);
-            endWaiters.delete(onEnd);
-          };
-          const onLine = (line: string) => {
-            if (!test(line)) return;
-            done();
-            resolve(line);
-          };
-          const onEnd = () => {
-            done();
-            reject(
-              new Error(
-                `Godot run ended before a line matched ${String(match)}; errors:\n${errors.join("\n")}`,
-              ),
-            );
-          };
-          const guard = setTimeout(() => {
-            done();
-            reject(
-              new Error(
-                `no Godot line matched ${String(match)} in ${timeoutMs} ms; lines:\n${lines.join("\n")}`,
-              ),
-            );
-          }, timeoutMs);
-          if (ended) return onEnd();
-          lineWaiters.add(onLine);
-          endWaiters.add(onEnd);
-        });
-      },
-    };
+    return run;
   }
 
   /** Ends every run and closes Chromium and the file server. */

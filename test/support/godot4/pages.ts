@@ -49,6 +49,12 @@ export const RUN_PAGE = `<!doctype html>
     const query = new URLSearchParams(location.search);
     const id = Number(query.get("id"));
     const args = JSON.parse(query.get("args"));
+    // A JavaScript exception that escapes the engine (a browser API refusing a call the
+    // engine made) ends its main loop without a word from Godot: report it as an error line.
+    window.addEventListener("error", (event) => window.gdnetGodot4PrintError(id, "uncaught: " + event.message));
+    window.addEventListener("unhandledrejection", (event) =>
+      window.gdnetGodot4PrintError(id, "uncaught: " + (event.reason && event.reason.message ? event.reason.message : String(event.reason))),
+    );
     const report = (error) => {
       window.gdnetGodot4PrintError(id, "harness: " + (error && error.stack ? error.stack : String(error)));
       window.gdnetGodot4Exit(id, -1000);
