@@ -7,6 +7,7 @@ import {
   MemoryNetwork,
   type NetworkOptions,
   OK,
+  resultName,
   TCPServer,
   TLSOptions,
 } from "../src/index.js";
@@ -136,6 +137,46 @@ describe("HTTPRequest constants and properties", () => {
     expect(request.setTlsOptions(TLSOptions.clientUnsafe())).toBe(OK);
     expect(request.setTlsOptions(TLSOptions.server("key", "cert"))).toBe(ERR_INVALID_PARAMETER);
     expect(request.setTlsOptions(null)).toBe(ERR_INVALID_PARAMETER);
+  });
+
+  it("resultName names every RESULT_* and says when a code is unknown", () => {
+    const names = Object.getOwnPropertyNames(HTTPRequest).filter((name) => name.startsWith("RESULT_"));
+    expect(names).toHaveLength(14);
+    for (const name of names) {
+      expect(resultName((HTTPRequest as unknown as Record<string, number>)[name]!)).toBe(name);
+    }
+    expect(resultName(HTTPRequest.RESULT_TIMEOUT)).toBe("RESULT_TIMEOUT");
+    expect(resultName(0)).toBe("RESULT_SUCCESS");
+    expect(resultName(14)).toBe("RESULT_UNKNOWN(14)");
+    expect(resultName(-1)).toBe("RESULT_UNKNOWN(-1)");
+    expect(resultName(1.5)).toBe("RESULT_UNKNOWN(1.5)");
+  });
+
+  it("disposing a request cancels it: no signal, idle, its connection gone, ready for the next", () => {
+    const network = new MemoryNetwork({ seed: 1, latency: 20 });
+    network.serveHttp(80, (_request, response) => {
+      response.writeHead(200, ["Content-Length: 10"]);
+      response.write("12345");
+    });
+    const request = new HTTPRequest({ network });
+    const results: number[] = [];
+    request.requestCompleted.connect((result) => results.push(result));
+    expect(request.request("http://127.0.0.1/")).toBe(OK);
+    for (let i = 0; i < 20 && request.getDownloadedBytes() < 5; i++) {
+      network.advance(16);
+      request.poll();
+    }
+    expect(request.getHttpClientStatus()).toBe(HTTPClient.STATUS_BODY);
+    expect(network.connections("127.0.0.1", 80)).toHaveLength(1);
+    request[Symbol.dispose]();
+    expect(request.getHttpClientStatus()).toBe(HTTPClient.STATUS_DISCONNECTED);
+    for (let i = 0; i < 20; i++) {
+      network.advance(16);
+      request.poll();
+    }
+    expect(results).toEqual([]);
+    expect(network.connections("127.0.0.1", 80)).toHaveLength(0);
+    expect(request.request("http://127.0.0.1/")).toBe(OK);
   });
 
   it("a body that is not bytes is a TypeError, as wrong types are", () => {
