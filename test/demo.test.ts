@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import net from "node:net";
 import { fileURLToPath } from "node:url";
-import { afterEach, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/browser.js";
 import { describeWithTool } from "./support/tools.js";
 
@@ -77,4 +78,57 @@ it("npm run demo prints the URL to open and Ctrl-C stops everything cleanly", as
   expect(code).toBe(0);
   expect(out).toMatch(/\[chat\] Peer \d+ joined\./);
   expect(out).toContain("Chat demo stopped.");
+});
+
+/** Runs the demo with `args` until it exits (at most 10 s); its exit code and output. */
+function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const demo = spawn(process.execPath, [fileURLToPath(new URL("examples/demo.mjs", root)), ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    demo.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    demo.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const guard = setTimeout(() => demo.kill("SIGKILL"), 10_000);
+    demo.on("close", (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe("npm run demo with a port taken", () => {
+  let taken: net.Server;
+  let port = 0;
+  beforeAll(async () => {
+    taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    port = (taken.address() as net.AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+
+  it("the page's port: one line naming --port, exit code 1, no stack", async () => {
+    const { code, stdout, stderr } = await runDemo(["--port", String(port), "--ws-port", "0"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(`gdnet demo: port ${port} is in use; choose another with --port <n>\n`);
+  });
+
+  it("the WebSocket port: one line naming --ws-port, exit code 1, no stack", async () => {
+    const { code, stdout, stderr } = await runDemo(["--port", "0", "--ws-port", String(port)]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(`gdnet demo: WebSocket port ${port} is in use; choose another with --ws-port <n>\n`);
+  });
+
+  it("a port that is not a number: one line saying so, exit code 1", async () => {
+    const { code, stderr } = await runDemo(["--port", "eighty"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe('gdnet demo: --port needs a port number from 0 to 65535, not "eighty"\n');
+  });
 });
