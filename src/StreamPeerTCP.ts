@@ -16,14 +16,6 @@ import {
 
 const EMPTY = new Uint8Array(0);
 
-/**
- * Aborts the connection of a peer collected while it still held one, as Godot's freed
- * `StreamPeerTCP` closes its socket. Real sockets only: on a `MemoryNetwork` nothing
- * depends on the garbage collector, so runs stay deterministic (SPEC §1.7). The held
- * value is the connection, which holds its owner only weakly (see the Node transport),
- * so registering does not keep the peer alive.
- */
-const abandonedConnections = new FinalizationRegistry<StreamConnection>((connection) => connection.destroy());
 /** Received bytes past which reading from the network pauses until the game reads. */
 const RECEIVE_PAUSE_THRESHOLD = 4 * 1024 * 1024;
 
@@ -104,8 +96,6 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
   #deadline = 0;
   #remoteEnded = false;
   #receivePaused = false;
-  /** Whether `abandonedConnections` watches this peer's connection. */
-  #watched = false;
 
   /** Creates an unconnected peer, on the default network or the one in `options`. */
   constructor(options?: NetworkOptions) {
@@ -158,7 +148,8 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
       this.#queue,
       this,
     );
-    this.#watch(this.#connection);
+    // Real sockets only (a MemoryNetwork has no such hook): see the class's "Lifetime".
+    this.#connection.abortWhenCollected?.(this);
     this.#bindAddress = undefined;
     this.#bindPort = undefined;
     return ErrorCode.OK;
@@ -216,7 +207,6 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
    */
   disconnectFromHost(): void {
     if (this.#connection !== null) {
-      this.#unwatch();
       this.#connection.close();
       this.#connection = null;
     }
@@ -361,7 +351,7 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
     this.#port = endpoints.remotePort;
     this.#localPort = endpoints.localPort;
     connection.attach(this.#queue, this);
-    this.#watch(connection);
+    connection.abortWhenCollected?.(this);
   }
 
   /**
@@ -382,8 +372,7 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
       remotePort: this.#port,
     };
     const wasPaused = this.#receivePaused;
-    // The new owner decides the connection's lifetime from now on.
-    this.#unwatch();
+    // The new owner takes over the connection's lifetime (abortWhenCollected) from here.
     this.#connection = null;
     this.#reset();
     this.#status = StreamPeerTCP.STATUS_NONE;
@@ -398,22 +387,9 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
     }
   }
 
-  #watch(connection: StreamConnection): void {
-    if (this.#transport.platform !== "node") return;
-    abandonedConnections.register(this, connection, this);
-    this.#watched = true;
-  }
-
-  #unwatch(): void {
-    if (!this.#watched) return;
-    abandonedConnections.unregister(this);
-    this.#watched = false;
-  }
-
   /** Releases the connection after a failure. */
   #drop(): void {
     if (this.#connection !== null) {
-      this.#unwatch();
       this.#connection.destroy();
       this.#connection = null;
     }

@@ -157,7 +157,7 @@ describe("StreamPeerTCP resources", () => {
 });
 
 describe("StreamPeerTCP and TCPServer lifetimes", () => {
-  it("on real sockets a peer dropped while connected is aborted once collected, a held one stays open, a disposed one closes", async () => {
+  it("on real sockets a peer dropped while connected is aborted once collected; a held one, and a connection handed to acceptStream, stay open; a disposed one closes", async () => {
     const script = fileURLToPath(new URL("./fixtures/tcp-abandoned.mjs", import.meta.url));
     const entry = new URL("../dist/index.js", import.meta.url).href;
     const { stdout } = await run(process.execPath, ["--expose-gc", script, entry], { timeout: 20_000 });
@@ -167,6 +167,7 @@ describe("StreamPeerTCP and TCPServer lifetimes", () => {
       droppedAcceptedClosed: true,
       heldStillOpen: true,
       disposedClosed: true,
+      handedOverStillOpen: true,
     });
   });
 

@@ -211,7 +211,11 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
   }
 
   abortWhenCollected(owner: object): void {
-    if (!this.#released) abandoned.register(owner, this, this);
+    if (this.#released) return;
+    // One owner at a time: a connection handed on (a StreamPeerTCP's, taken over by
+    // WebSocketPeer.acceptStream) must not be aborted when its first owner is collected.
+    abandoned.unregister(this);
+    abandoned.register(owner, this, this);
   }
 
   /** @internal Its owner was collected while it was open: drop it without a word. */
