@@ -159,9 +159,16 @@ export function defineMultiplayerContract(makeWorld: () => ContractWorld): void 
         await world.until(everyone, () => a.multiplayer.getPeers().length === 3);
         for (const player of [host, a, b, c]) player.events.length = 0;
         c.peer.disconnectPeer(1);
+        // Wait for every event checked below, c's own included: on sockets c learns that
+        // its connection ended only when the closing handshake is done, which may come
+        // after the others have heard of it.
         await world.until(
           everyone,
-          () => a.events.length > 0 && b.events.length > 0 && host.events.length > 0,
+          () =>
+            a.events.length > 0 &&
+            b.events.length > 0 &&
+            host.events.length > 0 &&
+            c.events.includes("server_disconnected"),
         );
         expect([a.events, b.events, host.events]).toEqual([
           [`disconnected ${c.id}`],
@@ -171,7 +178,10 @@ export function defineMultiplayerContract(makeWorld: () => ContractWorld): void 
         expect(c.events.at(-1)).toBe("server_disconnected");
         for (const player of [host, a, b]) player.events.length = 0;
         expect(host.multiplayer.disconnectPeer(a.id)).toBe(OK);
-        await world.until(everyone, () => a.events.includes("server_disconnected") && b.events.length > 0);
+        await world.until(
+          everyone,
+          () => a.events.includes("server_disconnected") && b.events.length > 0 && host.events.length > 0,
+        );
         expect(a.events.filter((e) => !e.startsWith("disconnected 1"))).toEqual(["server_disconnected"]);
         expect(a.peer.getConnectionStatus()).toBe(CONNECTION_DISCONNECTED);
         expect(b.events).toEqual([`disconnected ${a.id}`]);
