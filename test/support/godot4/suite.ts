@@ -42,3 +42,38 @@ export function describeWithGodot4(name: string, body: (godot: () => Godot4Brows
   console.warn(`[gdnet tests] skipping "${name}": ${missing}`);
   describe.skip(name, () => body(() => undefined as unknown as Godot4Browser));
 }
+
+/**
+ * Polls gdnet objects (a server in the test process) until `promise` settles, and returns
+ * its result: a test waits for the engine's line while its own side keeps running.
+ */
+export async function pollUntilSettled<T>(objects: { poll(): unknown }[], promise: Promise<T>): Promise<T> {
+  let settled = false;
+  const watched = promise.finally(() => {
+    settled = true;
+  });
+  while (!settled) {
+    for (const object of objects) object.poll();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return watched;
+}
+
+/**
+ * Resolves once `condition` holds (checked every 2 ms); rejects after `timeoutMs`. Pair it
+ * with {@link pollUntilSettled} so the objects it watches are polled meanwhile.
+ */
+export function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const check = setInterval(() => {
+      if (condition()) {
+        clearInterval(check);
+        resolve();
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(check);
+        reject(new Error(`condition not reached within ${timeoutMs} ms`));
+      }
+    }, 2);
+  });
+}
