@@ -1,5 +1,7 @@
 import { ErrorCode } from "./ErrorCode.js";
-import { Godot3ClientPeer } from "./multiplayer/Godot3ClientPeer.js";
+import type { MultiplayerPeerApi } from "./MultiplayerPeer.js";
+import { TRANSFER_MODE_RELIABLE } from "./multiplayer/constants.js";
+import { Godot3ClientSession } from "./multiplayer/Godot3ClientSession.js";
 import { Signal } from "./Signal.js";
 import { TLSOptions } from "./TLSOptions.js";
 import type { NetworkOptions } from "./transport/Transport.js";
@@ -26,7 +28,7 @@ const RECORD_ERROR = 5;
  * instead of `connectionEstablished`, `connectionClosed`, `connectionError` and
  * `dataReceived`, and `getPacket`/`putPacket` carry multiplayer packets.
  */
-export class WebSocketClient extends Godot3ClientPeer {
+export class WebSocketClient implements MultiplayerPeerApi {
   /** Not connected. Ports `NetworkedMultiplayerPeer.CONNECTION_DISCONNECTED`. */
   static readonly CONNECTION_DISCONNECTED = 0;
   /** Connecting. Ports `NetworkedMultiplayerPeer.CONNECTION_CONNECTING`. */
@@ -48,6 +50,37 @@ export class WebSocketClient extends Godot3ClientPeer {
   readonly dataReceived = new Signal<[]>();
   /** The server sent a close frame. Ports `server_close_request(code, reason)`. */
   readonly serverCloseRequest = new Signal<[code: number, reason: string]>();
+  /**
+   * A peer joined (multiplayer mode only; 1, the server, first).
+   * Ports `NetworkedMultiplayerPeer.peer_connected(id)`.
+   */
+  readonly peerConnected = new Signal<[id: number]>();
+  /** A peer left (multiplayer mode only). Ports `NetworkedMultiplayerPeer.peer_disconnected(id)`. */
+  readonly peerDisconnected = new Signal<[id: number]>();
+  /**
+   * Multiplayer mode: the server gave this client its id and announced itself.
+   * Ports `NetworkedMultiplayerPeer.connection_succeeded()`.
+   */
+  readonly connectionSucceeded = new Signal<[]>();
+  /**
+   * Multiplayer mode: the connection ended before it succeeded.
+   * Ports `NetworkedMultiplayerPeer.connection_failed()`.
+   */
+  readonly connectionFailed = new Signal<[]>();
+  /**
+   * Multiplayer mode: the connection ended after it succeeded (closed by either side or
+   * lost). Ports `NetworkedMultiplayerPeer.server_disconnected()`, which Godot 3.2.3's
+   * WebSocketClient never emits (it says `connection_failed`).
+   */
+  readonly serverDisconnected = new Signal<[]>();
+  /** Stored only (a client accepts no connections). Ports `refuse_new_connections`. */
+  refuseNewConnections = false;
+  /** Default `TRANSFER_MODE_RELIABLE`; stored only, as in Godot. Ports `transfer_mode`. */
+  transferMode: number = TRANSFER_MODE_RELIABLE;
+  /** Default 0; stored only, as in Godot. Ports Godot 4's `transfer_channel`. */
+  transferChannel = 0;
+  /** Godot 3's protocol. gdnet addition (see `MultiplayerPeerApi.godotVersion`). */
+  readonly godotVersion = 3 as const;
 
   /** Whether `wss://` verifies the server's certificate. Default true. Ports `verify_ssl`. */
   verifySsl = true;
@@ -58,14 +91,26 @@ export class WebSocketClient extends Godot3ClientPeer {
   trustedSslCertificate: string | null = null;
 
   readonly #peer: WebSocketPeer;
+  /** Godot 3's multiplayer protocol, used while `#gdMpApi`. */
+  readonly #godot3: Godot3ClientSession;
+  #gdMpApi = false;
   #records: unknown[] = [];
   #spareRecords: unknown[] = [];
 
   /** Creates a disconnected client, on the default network or the one in `options`. */
   constructor(options?: NetworkOptions) {
-    super();
     this.#peer = new WebSocketPeer(options);
-    this.#peer.setObserver(this);
+    this.#peer.setObserver({
+      peerOpened: (peer) => this.#records.push(RECORD_ESTABLISHED, peer.getSelectedProtocol(), undefined),
+      peerPacket: () => this.#records.push(RECORD_PACKET, undefined, undefined),
+      peerPacketTaken: () => {},
+      peerCloseRequested: (_peer, code, reason) => this.#records.push(RECORD_CLOSE_REQUEST, code, reason),
+      peerClosed: (_peer, wasClean, wasOpen) => {
+        if (wasOpen) this.#records.push(RECORD_CLOSED, wasClean, undefined);
+        else this.#records.push(RECORD_ERROR, undefined, undefined);
+      },
+    });
+    this.#godot3 = new Godot3ClientSession(this.#peer, this);
   }
 
   /**
@@ -81,9 +126,14 @@ export class WebSocketClient extends Godot3ClientPeer {
     gdMpApi = false,
     customHeaders: readonly string[] = [],
   ): ErrorCode {
-    const mode = this.configureGdMpApi(gdMpApi);
-    if (mode !== ErrorCode.OK) return mode;
     const peer = this.#peer;
+    const state = peer.getReadyState();
+    // While connecting or connected the mode stays (connectToUrl then fails anyway).
+    if (state !== WebSocketPeer.STATE_CONNECTING && state !== WebSocketPeer.STATE_OPEN) {
+      this.#gdMpApi = gdMpApi;
+      if (gdMpApi) this.#godot3.start();
+      else this.#godot3.abandon();
+    }
     peer.supportedProtocols = protocols;
     peer.handshakeHeaders = [...customHeaders];
     let tls: TLSOptions | null = null;
@@ -122,8 +172,8 @@ export class WebSocketClient extends Godot3ClientPeer {
    * lasts until the server has sent the id and announced itself (see
    * `connectionSucceeded`). Ports `get_connection_status`.
    */
-  override getConnectionStatus(): number {
-    if (this.gdMpApi) return super.getConnectionStatus();
+  getConnectionStatus(): number {
+    if (this.#gdMpApi) return this.#godot3.connectionStatus();
     switch (this.#peer.getReadyState()) {
       case WebSocketPeer.STATE_CONNECTING:
         return WebSocketClient.CONNECTION_CONNECTING;
@@ -165,90 +215,110 @@ export class WebSocketClient extends Godot3ClientPeer {
     return ErrorCode.OK;
   }
 
-  /**
-   * Called in `poll()` when the connection is established; emits `connectionEstablished`
-   * (not in multiplayer mode, which waits for the server's id).
-   */
-  protected onConnected(protocol: string): void {
-    if (!this.gdMpApi) this.connectionEstablished.emit(protocol);
+  /** The id the server gave this client (multiplayer mode); 0 before it did and after the connection ended. Ports `get_unique_id`. */
+  getUniqueId(): number {
+    return this.#godot3.uniqueId;
   }
 
   /**
-   * Called in `poll()` once per packet received (already in `getPeer(1)`'s queue); emits
-   * `dataReceived` (in multiplayer mode, takes and applies the packet). A protocol
-   * layered on the client may override it to consume the packet.
+   * Where `putPacket` sends: a peer id (1 is the server), 0 for everyone, `-id` for
+   * everyone but `id`. The server relays. Fractions are truncated. Ports `set_target_peer`.
    */
-  protected onPacket(): void {
-    if (this.gdMpApi) this.receiveMultiplayerPacket();
-    else this.dataReceived.emit();
-  }
-
-  /** Called in `poll()` when the server sent a close frame; emits `serverCloseRequest`. */
-  protected onCloseRequest(code: number, reason: string): void {
-    this.serverCloseRequest.emit(code, reason);
+  setTargetPeer(id: number): void {
+    this.#godot3.setTargetPeer(id);
   }
 
   /**
-   * Called in `poll()` when an established connection is gone; emits `connectionClosed`
-   * (in multiplayer mode, `serverDisconnected` or `connectionFailed`).
+   * Multiplayer mode: sends `packet` to the target peer through the server. An empty
+   * packet sends nothing. `ERR_UNCONFIGURED` unless connected in multiplayer mode;
+   * otherwise the errors of `WebSocketPeer.send`. Ports `put_packet`.
    */
-  protected onClosed(wasClean: boolean): void {
-    if (this.gdMpApi) this.multiplayerConnectionEnded();
-    else this.connectionClosed.emit(wasClean);
+  putPacket(packet: Uint8Array): ErrorCode {
+    if (!(packet instanceof Uint8Array)) throw new TypeError("putPacket expects a Uint8Array");
+    if (!this.#gdMpApi) return ErrorCode.ERR_UNCONFIGURED;
+    return this.#godot3.putPacket(packet);
   }
 
   /**
-   * Called in `poll()` when the connection could not be established; emits
-   * `connectionError` (in multiplayer mode, `connectionFailed`).
+   * Multiplayer mode: packets received and not yet read; they stay readable after the
+   * connection ends, until the next connection. Ports `get_available_packet_count`.
    */
-  protected onError(): void {
-    if (this.gdMpApi) this.multiplayerConnectionEnded();
-    else this.connectionError.emit();
+  getAvailablePacketCount(): number {
+    return this.#godot3.incoming.count;
   }
 
-  /** @internal */
-  peerOpened(peer: WebSocketPeer): void {
-    this.#records.push(RECORD_ESTABLISHED, peer.getSelectedProtocol(), undefined);
+  /** Multiplayer mode: the sender (`from`) of the next packet; 0 when none. Ports `get_packet_peer`. */
+  getPacketPeer(): number {
+    return this.#godot3.incoming.nextSource();
   }
 
-  /** @internal */
-  peerPacket(): void {
-    this.#records.push(RECORD_PACKET, undefined, undefined);
+  /**
+   * Multiplayer mode: the next packet's payload (without the 9-byte header), or an empty
+   * array. Ports `get_packet`.
+   */
+  getPacket(): Uint8Array {
+    return this.#godot3.incoming.take();
   }
 
-  /** @internal */
-  peerPacketTaken(): void {}
-
-  /** @internal */
-  peerCloseRequested(_peer: WebSocketPeer, code: number, reason: string): void {
-    this.#records.push(RECORD_CLOSE_REQUEST, code, reason);
+  /**
+   * Disconnects from the server (`id` must be 1): a close frame (1000), and
+   * `serverDisconnected` once the connection is gone. With `force`, the connection is
+   * dropped at once without a close frame and no signal follows. `ERR_INVALID_PARAMETER`
+   * for another id or when not connected. Ports Godot 4's `disconnect_peer(id, force)`.
+   */
+  disconnectPeer(id: number, force = false): ErrorCode {
+    if (id !== 1 || this.#peer.getReadyState() === WebSocketPeer.STATE_CLOSED) {
+      return ErrorCode.ERR_INVALID_PARAMETER;
+    }
+    if (!force) return this.#peer.close(1000);
+    this.close();
+    return ErrorCode.OK;
   }
 
-  /** @internal */
-  peerClosed(_peer: WebSocketPeer, wasClean: boolean, wasOpen: boolean): void {
-    if (wasOpen) this.#records.push(RECORD_CLOSED, wasClean, undefined);
-    else this.#records.push(RECORD_ERROR, undefined, undefined);
+  /**
+   * Drops the connection at once, without a close frame: the status is
+   * `CONNECTION_DISCONNECTED` now, and in multiplayer mode no signal follows (outside it,
+   * `connectionClosed(false)` does at the next poll). Ports Godot 4's `close`.
+   */
+  close(): void {
+    this.#godot3.abandon();
+    this.#peer.close(-1);
+  }
+
+  /** False: a Godot 3 server relays by itself. Ports `is_server_relay_supported`. */
+  isServerRelaySupported(): boolean {
+    return false;
+  }
+
+  /** Closes the connection at once, as `close()` does (`using client = new WebSocketClient()`). gdnet addition. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   #emitRecords(): void {
     const records = this.#records;
     this.#records = this.#spareRecords;
+    const multiplayer = this.#gdMpApi;
     for (let i = 0; i < records.length; i += 3) {
       switch (records[i]) {
         case RECORD_ESTABLISHED:
-          this.onConnected(records[i + 1] as string);
+          // Multiplayer mode waits for the server's id instead.
+          if (!multiplayer) this.connectionEstablished.emit(records[i + 1] as string);
           break;
         case RECORD_PACKET:
-          this.onPacket();
+          if (multiplayer) this.#godot3.receive();
+          else this.dataReceived.emit();
           break;
         case RECORD_CLOSE_REQUEST:
-          this.onCloseRequest(records[i + 1] as number, records[i + 2] as string);
+          this.serverCloseRequest.emit(records[i + 1] as number, records[i + 2] as string);
           break;
         case RECORD_CLOSED:
-          this.onClosed(records[i + 1] as boolean);
+          if (multiplayer) this.#godot3.ended();
+          else this.connectionClosed.emit(records[i + 1] as boolean);
           break;
         case RECORD_ERROR:
-          this.onError();
+          if (multiplayer) this.#godot3.ended();
+          else this.connectionError.emit();
           break;
       }
     }

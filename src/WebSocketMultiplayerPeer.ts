@@ -255,6 +255,11 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     this.#incoming.clear();
   }
 
+  /** Ends the session, as `close()` does (`using peer = new WebSocketMultiplayerPeer()`). gdnet addition. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
   /** @internal */
   protected readPacket(): [ErrorCode, Uint8Array] {
     if (this.#status !== CONNECTION_CONNECTED) return [ErrorCode.ERR_UNCONFIGURED, EMPTY];

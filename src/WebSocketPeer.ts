@@ -41,8 +41,10 @@ const NO_PROTOCOLS: string[] = [];
  *   when the closing handshake completed, whichever side started it;
  * - a CLOSING peer whose remote never answers is CLOSED (-1) after
  *   {@link WebSocketPeer.closeTimeout} (Godot waits forever);
- * - `close` validates the code and reason by the browser's rules on every platform and
- *   returns an `ErrorCode`;
+ * - `close` validates the code (RFC 6455's endpoint codes; the browser's rule in browsers)
+ *   and the reason, and returns an `ErrorCode`;
+ * - a peer dropped without `close()` on real sockets has its connection aborted once it
+ *   is collected (Godot's freed peer closes without a frame), never on `MemoryNetwork`;
  * - a server with `supportedProtocols` answers a client that offers none of them with
  *   HTTP 400 (Godot drops the connection).
  */
@@ -189,6 +191,7 @@ export class WebSocketPeer extends PacketPeer implements StagedEventTarget {
       this.#queue(),
       this,
     );
+    this.#connection.abortWhenCollected?.(this);
     return ErrorCode.OK;
   }
 
@@ -230,6 +233,7 @@ export class WebSocketPeer extends PacketPeer implements StagedEventTarget {
     this.#host = plainAddress(detached.endpoints.remoteAddress);
     this.#port = detached.endpoints.remotePort;
     result.setNoDelay(true);
+    result.abortWhenCollected?.(this);
     return ErrorCode.OK;
   }
 
@@ -298,14 +302,17 @@ export class WebSocketPeer extends PacketPeer implements StagedEventTarget {
    * Closes, by state (Godot's table, reference §7.9): OPEN sends a close frame and
    * becomes CLOSING; CONNECTING becomes CLOSED at once; CLOSING does nothing; CLOSED
    * drops the packets still unread. A negative `code` closes at once without a close
-   * frame. Returns `ERR_INVALID_PARAMETER` (and changes nothing) for a code other than
-   * a negative one, 1000 or 3000–4999, or a reason over 123 UTF-8 bytes: the browser's
-   * rules, on every platform. Ports `WebSocketPeer.close` (which returns nothing).
+   * frame. Returns `ERR_INVALID_PARAMETER` (and changes nothing) for a code an endpoint
+   * may not send, or a reason over 123 UTF-8 bytes: on Node and `MemoryNetwork` every
+   * code RFC 6455 allows (1000–1003, 1007–1014, 3000–4999); in browsers the browser's
+   * rule (1000, 3000–4999). Ports `WebSocketPeer.close` (which returns nothing).
    */
   close(code = 1000, reason = ""): ErrorCode {
     if (typeof reason !== "string") throw new TypeError("close expects a string reason");
     if (!Number.isInteger(code)) return ErrorCode.ERR_INVALID_PARAMETER;
-    if (code >= 0 && !isValidCloseCode(code)) return ErrorCode.ERR_INVALID_PARAMETER;
+    if (code >= 0 && !isValidCloseCode(code, this.#transport.platform === "browser")) {
+      return ErrorCode.ERR_INVALID_PARAMETER;
+    }
     if (!isValidCloseReason(reason)) return ErrorCode.ERR_INVALID_PARAMETER;
     const state = this.#state;
     if (state === WebSocketPeer.STATE_CLOSED) {
@@ -324,6 +331,15 @@ export class WebSocketPeer extends PacketPeer implements StagedEventTarget {
       this.#startClosingTimer();
     }
     return ErrorCode.OK;
+  }
+
+  /**
+   * Closes with 1000, as `close()` does, when a `using` declaration's scope ends
+   * (`using peer = new WebSocketPeer()`; TypeScript 5.2+ or a bundler: Node 20 itself
+   * does not parse `using`). gdnet addition.
+   */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** The state as of the last poll. Ports `WebSocketPeer.get_ready_state`. */
@@ -446,6 +462,9 @@ export class WebSocketPeer extends PacketPeer implements StagedEventTarget {
         if (a !== -1) {
           this.#closeCode = a as number;
           this.#closeReason = stripTrailingNul(b as string);
+        } else if (b !== "") {
+          // A refused handshake: the server's status line, or the refusal this side sent.
+          this.#closeReason = b as string;
         }
         this.#finish(a !== -1, state !== WebSocketPeer.STATE_CONNECTING, true);
         return;

@@ -1,27 +1,27 @@
-import { detachString } from "./core/bytes.js";
-import type { Clock } from "./core/Clock.js";
-import { DeadlineList } from "./core/DeadlineList.js";
-import { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
 import { ErrorCode } from "./ErrorCode.js";
-import { Godot3ServerPeer } from "./multiplayer/Godot3ServerPeer.js";
+import type { MultiplayerPeerApi } from "./MultiplayerPeer.js";
+import {
+  CONNECTION_CONNECTED,
+  CONNECTION_DISCONNECTED,
+  TRANSFER_MODE_RELIABLE,
+} from "./multiplayer/constants.js";
+import { Godot3ServerRelay } from "./multiplayer/Godot3ServerRelay.js";
 import { Signal } from "./Signal.js";
 import { resolveNetwork } from "./transport/defaultTransport.js";
 import type { NetworkOptions, Transport } from "./transport/Transport.js";
-import {
-  type WebSocketHandshake,
-  type WebSocketHandshakeRequest,
-  type WebSocketListener,
-  WS_SERVER_ERROR,
-  WS_SERVER_INCOMING,
-  WS_SERVER_LISTENING,
-  WS_SERVER_REQUEST,
-} from "./transport/websocket.js";
+import type { WebSocketHandshakeRequest } from "./transport/websocket.js";
 import { WebSocketPeer } from "./WebSocketPeer.js";
 import { selectProtocol } from "./websocket/handshake.js";
-import { ServerPacketQueue } from "./websocket/ServerPacketQueue.js";
-import type { WebSocketServerOptions } from "./websocket/ServerPeerSettings.js";
+import { type Refusal, ServerConnections } from "./websocket/ServerConnections.js";
+import {
+  applyServerOptions,
+  configurePeer,
+  type ServerPeerSettings,
+  setBuffersInKb,
+  type WebSocketServerOptions,
+} from "./websocket/server-options.js";
 
-export type { WebSocketServerOptions } from "./websocket/ServerPeerSettings.js";
+export type { WebSocketServerOptions } from "./websocket/server-options.js";
 
 /**
  * Decides an upgrade request inside `WebSocketServer.poll()`: `true` accepts it; `false`
@@ -29,23 +29,28 @@ export type { WebSocketServerOptions } from "./websocket/ServerPeerSettings.js";
  */
 export type WebSocketHandshakeHook = (request: WebSocketHandshakeRequest) => boolean | number;
 
-const NEVER = Number.POSITIVE_INFINITY;
-const RECORD_CONNECTED = 1;
-const RECORD_PACKET = 2;
-const RECORD_CLOSE_REQUEST = 3;
-const RECORD_DISCONNECTED = 4;
+const SERVER_ID = 1;
+
+/**
+ * The default {@link WebSocketServer.pollBudget}: at most this many units of work per
+ * `poll()`. A message, a ping or a staged event costs one unit, a handshake 24; so one
+ * poll applies up to ~4,000 messages or ~170 handshakes and leaves the rest for the next
+ * (one 60 Hz frame's worth on a small server, measured in `npm run bench -- --only hostile`).
+ */
+export const DEFAULT_POLL_BUDGET = 4096;
 
 /**
  * A WebSocket server with numeric peer ids, driven by `poll()`.
  *
  * Ports Godot 3's `WebSocketServer` (the class Godot 4 folded into
  * `WebSocketMultiplayerPeer`), with Godot 4's peer settings. `poll()` applies what
- * happened to every peer since the last poll (its cost follows activity, not the number
- * of peers), then emits the signals in event order. Peer ids are random positive 31-bit
- * integers ≥ 2, unique among live peers, from the network's seedable source. Each peer
- * is a {@link WebSocketPeer} (polled by the server) with the server's limits; the
- * server adds a handshake timeout, a peer limit and a handshake hook.
- * In the browser build `listen` returns `ERR_UNAVAILABLE`.
+ * happened to the peers since the last poll (its cost follows activity, not the number
+ * of peers, and is bounded by {@link WebSocketServer.pollBudget}), then emits the signals
+ * in event order. Peer ids are random positive 31-bit integers ≥ 2, unique among live
+ * peers, from the network's seedable source. Each peer is a {@link WebSocketPeer}
+ * (polled by the server) with the server's limits; the server adds a handshake timeout,
+ * a peer limit and a handshake hook. In the browser build `listen` returns
+ * `ERR_UNAVAILABLE`.
  *
  * With `gdMpApi` (Godot 3's `gd_mp_api`) the server is a multiplayer peer that speaks
  * Godot 3's high-level protocol and relays between its clients, so Godot 3 games play
@@ -53,51 +58,175 @@ const RECORD_DISCONNECTED = 4;
  * `peerDisconnected` instead of `clientConnected`, `clientDisconnected` and
  * `dataReceived`, and `getPacket` reads the packets addressed to the server.
  */
-export class WebSocketServer extends Godot3ServerPeer implements StagedEventTarget {
+export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
   /** A client completed the handshake. Ports `client_connected(id, protocol)`. */
   readonly clientConnected = new Signal<[id: number, protocol: string]>();
   /**
-   * A client's connection is gone; `wasClean` when the closing handshake completed.
-   * Ports `client_disconnected(id, was_clean_close)`.
+   * A client's connection is gone; `wasClean` when the closing handshake completed, and
+   * the close code and reason as the peer reports them (`getCloseCode`: the code of the
+   * close frames exchanged, 1009 for a message over the limit, -1 for a reset, a
+   * heartbeat timeout or a forced close). Ports `client_disconnected(id,
+   * was_clean_close)`; `code` and `reason` are gdnet additions.
    */
-  readonly clientDisconnected = new Signal<[id: number, wasClean: boolean]>();
+  readonly clientDisconnected = new Signal<[id: number, wasClean: boolean, code: number, reason: string]>();
   /** A client sent a close frame. Ports `client_close_request(id, code, reason)`. */
   readonly clientCloseRequest = new Signal<[id: number, code: number, reason: string]>();
   /** A packet arrived from a client: emitted once per packet. Ports `data_received(id)`. */
   readonly dataReceived = new Signal<[id: number]>();
+  /**
+   * A connection was refused before it became a peer, and why: no common subprotocol, a
+   * malformed request, the server full (`maxPeers`), the handshake hook, or the handshake
+   * timeout. gdnet addition (Godot drops such connections without a word).
+   */
+  readonly handshakeRefused = new Signal<[address: string, port: number, reason: string]>();
+  /**
+   * A client joined (multiplayer mode only; it has been told its id and the other peers).
+   * Ports `NetworkedMultiplayerPeer.peer_connected(id)`.
+   */
+  readonly peerConnected = new Signal<[id: number]>();
+  /**
+   * A client left (multiplayer mode only; the others have been told).
+   * Ports `NetworkedMultiplayerPeer.peer_disconnected(id)`.
+   */
+  readonly peerDisconnected = new Signal<[id: number]>();
 
   /**
    * Decides each upgrade request inside `poll()` (origin or token checks); `null`
    * accepts every request that passes the protocol and peer-limit checks. gdnet addition.
    */
   handshakeHook: WebSocketHandshakeHook | null = null;
-
-  /** @internal The queue every connection of this server stages into. */
-  readonly queue = new StagingQueue();
+  /** The address `listen` binds to. Default `"*"`. Ports Godot 3's `bind_ip`. */
+  bindAddress = "*";
+  /**
+   * Extra header lines ("Name: value") in every 101 response. Default `[]`.
+   * Ports Godot 4's `WebSocketMultiplayerPeer.handshake_headers`.
+   */
+  handshakeHeaders: string[] = [];
+  /** PEM private key for `wss` (with `tlsCert`). Default `null`. Ports Godot 3's `private_key`. */
+  tlsKey: string | null = null;
+  /** PEM certificate chain for `wss` (with `tlsKey`). Default `null`. Ports Godot 3's `ssl_certificate`. */
+  tlsCert: string | null = null;
+  /**
+   * Every peer's `inboundBufferSize` (largest message). Default 65535.
+   * Ports `WebSocketMultiplayerPeer.inbound_buffer_size` (Godot 3: `set_buffers`).
+   */
+  inboundBufferSize = 65535;
+  /**
+   * Every peer's `outboundBufferSize`, so a peer that never reads cannot grow the
+   * server's memory: sends to it fail once this much waits. Default 65535.
+   * Ports `WebSocketMultiplayerPeer.outbound_buffer_size` (Godot 3: `set_buffers`).
+   */
+  outboundBufferSize = 65535;
+  /**
+   * Every peer's `maxQueuedPackets`. Default 4096.
+   * Ports `WebSocketMultiplayerPeer.max_queued_packets` (Godot 3: `set_buffers`).
+   */
+  maxQueuedPackets = 4096;
+  /** Every peer's `closeTimeout`, in seconds. Default 5. gdnet addition (Godot waits forever). */
+  closeTimeout = 5;
+  /**
+   * Seconds a connection may take from TCP accept to a complete upgrade (TLS included)
+   * before it is dropped (a client that never upgrades). Default 3. Ports `handshake_timeout`.
+   */
+  handshakeTimeout = 3;
+  /**
+   * The most peers connected at once; an upgrade past it is refused with HTTP 503.
+   * Default `Infinity`. gdnet addition.
+   */
+  maxPeers = Number.POSITIVE_INFINITY;
+  /**
+   * The most units of work one `poll()` does (SPEC §1.3): a staged event, a message or a
+   * ping costs one, a handshake 24. What is left stays staged, in order, for the next
+   * poll; nothing is lost, and a handshake held back does not time out because of it.
+   * Counted in work, never in time, so runs stay deterministic. Default 4096;
+   * `Infinity` applies everything at every poll. gdnet addition.
+   */
+  pollBudget = DEFAULT_POLL_BUDGET;
+  /**
+   * Whether upgrade requests are refused (with HTTP 503), in either mode. Default false.
+   * Ports `refuse_new_connections`.
+   */
+  refuseNewConnections = false;
+  /** Default `TRANSFER_MODE_RELIABLE`; stored only, as in Godot. Ports `transfer_mode`. */
+  transferMode: number = TRANSFER_MODE_RELIABLE;
+  /** Default 0; stored only, as in Godot. Ports Godot 4's `transfer_channel`. */
+  transferChannel = 0;
+  /** Godot 3's protocol. gdnet addition (see `MultiplayerPeerApi.godotVersion`). */
+  readonly godotVersion = 3 as const;
 
   readonly #options: NetworkOptions | undefined;
   readonly #transport: Transport;
-  readonly #now: Clock;
-  readonly #peers = new Map<number, WebSocketPeer>();
-  readonly #handshakes = new DeadlineList<WebSocketHandshake>();
-  readonly #timers = new DeadlineList<WebSocketPeer>();
-  #records: unknown[] = [];
-  #spareRecords: unknown[] = [];
-  readonly #packets = new ServerPacketQueue();
-  #listener: WebSocketListener | null = null;
+  readonly #connections: ServerConnections;
+  /** Godot 3's multiplayer protocol, in `gdMpApi` mode. */
+  readonly #godot3: Godot3ServerRelay;
+  #gdMpApi = false;
   #listening = false;
-  #localPort = 0;
   #secure = false;
-  #pollError: ErrorCode = ErrorCode.OK;
-  #pollNow = Number.NaN;
+  #supportedProtocols: string[] = [];
+  #heartbeatInterval = 0;
 
   /** Creates a server that is not listening, on the default network or the one in `options`. */
   constructor(options?: NetworkOptions) {
-    super();
     this.#options = options;
     const { transport, now } = resolveNetwork(options);
     this.#transport = transport;
-    this.#now = now;
+    this.#godot3 = new Godot3ServerRelay(this);
+    const server = this;
+    this.#connections = new ServerConnections(transport, now, {
+      admit: (request) => this.#admit(request),
+      createPeer: () => {
+        const peer = new WebSocketPeer(this.#options);
+        configurePeer(this, peer);
+        const accept = {
+          protocols: this.#supportedProtocols,
+          headers: this.handshakeHeaders,
+          maxPayload: Math.max(0, this.inboundBufferSize),
+        };
+        return [peer, accept];
+      },
+      nextPeerId: (isTaken) => this.#transport.random.nextPeerId(isTaken),
+      handshakeTimeoutMs: () => Math.max(0, this.handshakeTimeout) * 1000,
+      get secure() {
+        return server.#secure;
+      },
+      connected: (id, protocol) => {
+        if (this.#gdMpApi) this.#godot3.announcePeer(id);
+        else this.clientConnected.emit(id, protocol);
+      },
+      packet: (id) => this.#packet(id),
+      closeRequest: (id, code, reason) => this.clientCloseRequest.emit(id, code, reason),
+      disconnected: (id, wasClean, code, reason) => {
+        if (this.#gdMpApi) this.#godot3.announceDeparture(id);
+        else this.clientDisconnected.emit(id, wasClean, code, reason);
+      },
+      refused: (address, port, reason) => this.handshakeRefused.emit(address, port, reason),
+    });
+  }
+
+  /**
+   * Subprotocols accepted; the setter strips whitespace. Default `[]`.
+   * Ports `WebSocketMultiplayerPeer.supported_protocols` (Godot 3: `listen(port, protocols)`).
+   */
+  get supportedProtocols(): string[] {
+    return this.#supportedProtocols.slice();
+  }
+
+  /** Sets the subprotocols, each stripped of surrounding whitespace. */
+  set supportedProtocols(protocols: readonly string[]) {
+    this.#supportedProtocols = protocols.map((protocol) => String(protocol).trim());
+  }
+
+  /**
+   * Every peer's `heartbeatInterval`, in seconds (negative values ignored). Default 0.
+   * gdnet addition: Godot 4 sets `WebSocketPeer.heartbeat_interval` per peer only.
+   */
+  get heartbeatInterval(): number {
+    return this.#heartbeatInterval;
+  }
+
+  /** Sets every peer's interval in seconds; negative or not finite values are ignored. */
+  set heartbeatInterval(seconds: number) {
+    if (seconds >= 0 && Number.isFinite(seconds)) this.#heartbeatInterval = seconds;
   }
 
   /**
@@ -110,47 +239,41 @@ export class WebSocketServer extends Godot3ServerPeer implements StagedEventTarg
    * turns on Godot 3's multiplayer mode for this session. Ports `WebSocketServer.listen`.
    */
   listen(port: number, options: WebSocketServerOptions | readonly string[] = {}, gdMpApi = false): ErrorCode {
-    const webSocket = this.#transport.webSocket;
-    if (!webSocket.canServe) return ErrorCode.ERR_UNAVAILABLE;
-    if (this.#listener !== null) return ErrorCode.ERR_ALREADY_IN_USE;
+    if (!this.#transport.webSocket.canServe) return ErrorCode.ERR_UNAVAILABLE;
+    if (this.#connections.listening) return ErrorCode.ERR_ALREADY_IN_USE;
     const settings: WebSocketServerOptions = Array.isArray(options)
       ? { supportedProtocols: options as string[] }
       : (options as WebSocketServerOptions);
-    const mode = this.configureGdMpApi(gdMpApi || settings.gdMpApi === true);
-    if (mode !== ErrorCode.OK) return mode;
+    this.#gdMpApi = gdMpApi || settings.gdMpApi === true;
+    this.#godot3.reset();
     if (!Number.isInteger(port) || port < 0 || port > 65535) return ErrorCode.ERR_INVALID_PARAMETER;
-    this.applyOptions(settings);
+    applyServerOptions(this, settings);
     if (typeof this.bindAddress !== "string" || this.bindAddress.length === 0) {
       return ErrorCode.ERR_INVALID_PARAMETER;
     }
     if ((this.tlsKey === null) !== (this.tlsCert === null)) return ErrorCode.ERR_INVALID_PARAMETER;
-    const result = webSocket.listen(
-      { port, bindAddress: this.bindAddress, tlsKey: this.tlsKey, tlsCert: this.tlsCert },
-      this.queue,
-      this,
-    );
-    if (typeof result === "number") return result;
-    this.#listener = result;
+    const error = this.#connections.listen({
+      port,
+      bindAddress: this.bindAddress,
+      tlsKey: this.tlsKey,
+      tlsCert: this.tlsCert,
+    });
+    if (error !== ErrorCode.OK) return error;
     this.#listening = true;
-    this.#localPort = result.localPort;
     this.#secure = this.tlsKey !== null;
-    this.#pollError = ErrorCode.OK;
     return ErrorCode.OK;
   }
 
   /**
-   * Applies everything staged for the server and all its peers (handshakes, messages,
-   * closes), runs the timeouts that fell due, then emits the signals in event order.
-   * Returns a binding error observed in this poll (then `isListening()` is false),
-   * otherwise OK. Ports `WebSocketServer.poll`.
+   * Applies what was staged for the server and its peers (handshakes, messages, closes)
+   * within {@link WebSocketServer.pollBudget}, runs the timeouts that fell due, then
+   * emits the signals in event order. Returns a binding error observed in this poll
+   * (then `isListening()` is false), otherwise OK. Ports `WebSocketServer.poll`.
    */
   poll(): ErrorCode {
-    this.#pollError = ErrorCode.OK;
-    this.#pollNow = Number.NaN;
-    if (!this.queue.isEmpty) this.queue.drain();
-    if (this.#handshakes.size > 0 || this.#timers.size > 0) this.#runTimers(this.#clock());
-    if (this.#records.length > 0) this.#emitRecords();
-    return this.#pollError;
+    const error = this.#connections.poll(this.pollBudget > 0 ? this.pollBudget : 1);
+    if (error !== ErrorCode.OK) this.#listening = false;
+    return error;
   }
 
   /** Whether the server is listening. Ports `WebSocketServer.is_listening`. */
@@ -160,72 +283,72 @@ export class WebSocketServer extends Godot3ServerPeer implements StagedEventTarg
 
   /** The port listened on (useful after `listen(0)`); 0 when not listening. gdnet addition. */
   getLocalPort(): number {
-    return this.#localPort;
+    return this.#connections.localPort;
   }
 
   /**
-   * Stops listening and frees the port: every peer is sent a close frame (1001) and
-   * dropped, pending handshakes are dropped, and no signal follows for them. Packets not
-   * read are discarded. Ports `WebSocketServer.stop`.
+   * Stops listening and frees the port: every peer is sent a close frame (1001, "going
+   * away") and dropped, pending handshakes are dropped, and no signal follows for them.
+   * Packets not read are discarded. Ports `WebSocketServer.stop`.
    */
   stop(): void {
-    this.#listener?.close();
-    this.#listener = null;
+    this.#connections.stop(1001);
     this.#listening = false;
-    this.#localPort = 0;
-    // Connections staged since the last poll are dropped by this drain (no listener now).
-    this.queue.drain();
-    for (const handshake of this.#handshakes.takeAll()) if (!handshake.settled) handshake.destroy();
-    for (const peer of this.#peers.values()) peer.shutdown(1001, "");
-    this.#peers.clear();
-    this.#timers.clear();
-    this.#records.length = 0;
-    this.#packets.clear();
-    this.resetMultiplayer();
+    this.#godot3.reset();
+  }
+
+  /** Stops the server, as `stop()` does (`using server = new WebSocketServer()`). gdnet addition. */
+  [Symbol.dispose](): void {
+    this.stop();
   }
 
   /** The peer with `id`, or `null`. Ports `WebSocketServer.get_peer`. */
   getPeer(id: number): WebSocketPeer | null {
-    return this.#peers.get(id) ?? null;
+    return this.#connections.peers.get(id) ?? null;
   }
 
   /** Whether a peer with `id` is connected. Ports `WebSocketServer.has_peer`. */
   hasPeer(id: number): boolean {
-    return this.#peers.has(id);
+    return this.#connections.peers.has(id);
   }
 
   /** The ids of the connected peers, in connection order. gdnet addition. */
   getPeerIds(): number[] {
-    return [...this.#peers.keys()];
+    return [...this.#connections.peers.keys()];
   }
 
   /** The number of connected peers. gdnet addition. */
   getPeerCount(): number {
-    return this.#peers.size;
+    return this.#connections.peers.size;
   }
 
   /** A peer's IP address, `""` for an unknown id. Ports `WebSocketServer.get_peer_address`. */
   getPeerAddress(id: number): string {
-    return this.#peers.get(id)?.getConnectedHost() ?? "";
+    return this.getPeer(id)?.getConnectedHost() ?? "";
   }
 
   /** A peer's port, 0 for an unknown id. Ports `WebSocketServer.get_peer_port`. */
   getPeerPort(id: number): number {
-    return this.#peers.get(id)?.getConnectedPort() ?? 0;
+    return this.getPeer(id)?.getConnectedPort() ?? 0;
   }
 
   /**
    * Closes a peer's connection with `code` and `reason` (the rules of
    * `WebSocketPeer.close`); `clientDisconnected` (in multiplayer mode `peerDisconnected`)
    * follows at a later poll. A boolean instead of a code is Godot 4's
-   * `disconnect_peer(id, force)`: see `MultiplayerPeerApi.disconnectPeer`.
-   * `ERR_INVALID_PARAMETER` for an unknown id or an invalid code or reason.
-   * Ports `WebSocketServer.disconnect_peer`.
+   * `disconnect_peer(id, force)`: a close frame (1000), or with `true` the connection
+   * dropped at once without one (in multiplayer mode the rest are told at once and no
+   * `peerDisconnected` follows). `ERR_INVALID_PARAMETER` for an unknown id or an invalid
+   * code or reason. Ports `WebSocketServer.disconnect_peer`.
    */
-  override disconnectPeer(id: number, code: number | boolean = 1000, reason = ""): ErrorCode {
-    if (typeof code === "boolean") return super.disconnectPeer(id, code);
-    const peer = this.#peers.get(id);
-    if (peer === undefined) return ErrorCode.ERR_INVALID_PARAMETER;
+  disconnectPeer(id: number, code: number | boolean = 1000, reason = ""): ErrorCode {
+    const peer = this.getPeer(id);
+    if (peer === null) return ErrorCode.ERR_INVALID_PARAMETER;
+    if (code === false) return peer.close(1000);
+    if (code === true) {
+      if (this.#gdMpApi) this.#godot3.forget(id);
+      return peer.close(-1);
+    }
     return peer.close(code, reason);
   }
 
@@ -234,18 +357,18 @@ export class WebSocketServer extends Godot3ServerPeer implements StagedEventTarg
    * in multiplayer mode, the packets addressed to the server.
    * Ports `get_available_packet_count`.
    */
-  override getAvailablePacketCount(): number {
-    if (this.gdMpApi) return super.getAvailablePacketCount();
-    return this.#packets.count;
+  getAvailablePacketCount(): number {
+    if (this.#gdMpApi) return this.#godot3.incoming.count;
+    return this.#connections.packets.count;
   }
 
   /**
    * The id of the peer whose packet `getPacket` returns next (in multiplayer mode, its
    * sender); 0 when none. Ports `get_packet_peer`.
    */
-  override getPacketPeer(): number {
-    if (this.gdMpApi) return super.getPacketPeer();
-    return this.#packets.next()?.serverId ?? 0;
+  getPacketPeer(): number {
+    if (this.#gdMpApi) return this.#godot3.incoming.nextSource();
+    return this.#connections.packets.next()?.serverId ?? 0;
   }
 
   /**
@@ -253,9 +376,9 @@ export class WebSocketServer extends Godot3ServerPeer implements StagedEventTarg
    * peer come in order even when mixed with reads from `getPeer(id)`. In multiplayer mode,
    * the next packet addressed to the server, without its 9-byte header. Ports `get_packet`.
    */
-  override getPacket(): Uint8Array {
-    if (this.gdMpApi) return super.getPacket();
-    return this.#packets.take();
+  getPacket(): Uint8Array {
+    if (this.#gdMpApi) return this.#godot3.incoming.take();
+    return this.#connections.packets.take();
   }
 
   /**
@@ -268,9 +391,10 @@ export class WebSocketServer extends Godot3ServerPeer implements StagedEventTarg
     if (writeMode !== WebSocketPeer.WRITE_MODE_TEXT && writeMode !== WebSocketPeer.WRITE_MODE_BINARY) {
       return ErrorCode.ERR_INVALID_PARAMETER;
     }
-    if (this.#peers.size === 0) return ErrorCode.OK;
+    const peers = this.#connections.peers;
+    if (peers.size === 0) return ErrorCode.OK;
     const frame = this.#transport.webSocket.prepareFrame(data, writeMode === WebSocketPeer.WRITE_MODE_TEXT);
-    for (const peer of this.#peers.values()) if (peer.serverId !== exceptId) peer.sendPrepared(frame);
+    for (const peer of peers.values()) if (peer.serverId !== exceptId) peer.sendPrepared(frame);
     return ErrorCode.OK;
   }
 
@@ -280,209 +404,97 @@ export class WebSocketServer extends Godot3ServerPeer implements StagedEventTarg
     return this.broadcast(new TextEncoder().encode(text), WebSocketPeer.WRITE_MODE_TEXT, exceptId);
   }
 
-  /** @internal Applies one staged server event. */
-  applyStagedEvent(kind: number, a: unknown, b: unknown): void {
-    void b;
-    switch (kind) {
-      case WS_SERVER_LISTENING:
-        if (this.#listener !== null) this.#localPort = a as number;
-        return;
-      case WS_SERVER_ERROR:
-        this.#listener?.close();
-        this.#listener = null;
-        this.#listening = false;
-        this.#localPort = 0;
-        this.#pollError = a as ErrorCode;
-        return;
-      case WS_SERVER_INCOMING: {
-        const handshake = a as WebSocketHandshake;
-        if (this.#listener === null) handshake.destroy();
-        else this.#handshakes.add(this.#clock() + Math.max(0, this.handshakeTimeout) * 1000, handshake);
-        return;
+  /**
+   * Sets the peers' buffers the Godot 3 way: inbound and outbound sizes in KiB, and
+   * packet counts (one limit here: the larger of the two). `FAILED` while listening.
+   * Ports Godot 3's `set_buffers`.
+   */
+  setBuffers(
+    inputBufferSizeKb: number,
+    inputMaxPackets: number,
+    outputBufferSizeKb: number,
+    outputMaxPackets: number,
+  ): ErrorCode {
+    if (this.isListening()) return ErrorCode.FAILED;
+    return setBuffersInKb(this, inputBufferSizeKb, inputMaxPackets, outputBufferSizeKb, outputMaxPackets);
+  }
+
+  /** 1: the server's id. Ports `get_unique_id`. */
+  getUniqueId(): number {
+    return SERVER_ID;
+  }
+
+  /**
+   * `CONNECTION_CONNECTED` while listening, otherwise `CONNECTION_DISCONNECTED`, as in
+   * Godot 3. Ports `get_connection_status`.
+   */
+  getConnectionStatus(): number {
+    return this.isListening() ? CONNECTION_CONNECTED : CONNECTION_DISCONNECTED;
+  }
+
+  /**
+   * Where `putPacket` sends: a client id, 0 for every client, `-id` for every client but
+   * `id`; 1 (the server itself) sends nothing. Fractions are truncated.
+   * Ports `set_target_peer`.
+   */
+  setTargetPeer(id: number): void {
+    this.#godot3.setTargetPeer(id);
+  }
+
+  /**
+   * Multiplayer mode: sends `packet` from the server (`from = 1`) to the target peer, as
+   * Godot 3's server does. An empty packet sends nothing. `ERR_UNCONFIGURED` outside
+   * multiplayer mode or when not listening; `FAILED` for an unknown target.
+   * Ports `put_packet`.
+   */
+  putPacket(packet: Uint8Array): ErrorCode {
+    if (!(packet instanceof Uint8Array)) throw new TypeError("putPacket expects a Uint8Array");
+    if (!this.#gdMpApi || !this.isListening()) return ErrorCode.ERR_UNCONFIGURED;
+    return this.#godot3.putPacket(packet);
+  }
+
+  /** Stops the server (`stop()`): every client is closed and no signal follows. Ports `close`. */
+  close(): void {
+    this.stop();
+  }
+
+  /** False: a Godot 3 server relays by itself. Ports `is_server_relay_supported`. */
+  isServerRelaySupported(): boolean {
+    return false;
+  }
+
+  /** The policy for an upgrade request: the subprotocol to accept it with, or why not. */
+  #admit(request: WebSocketHandshakeRequest): string | Refusal {
+    if (this.#connections.peers.size >= this.maxPeers || this.refuseNewConnections) {
+      return [503, "server full (HTTP 503)"];
+    }
+    const protocol = selectProtocol(request.protocols, this.#supportedProtocols);
+    if (protocol === null) {
+      const offered = request.protocols.length === 0 ? "none" : request.protocols.join(", ");
+      return [400, `no common subprotocol (offered: ${offered}) (HTTP 400)`];
+    }
+    if (this.handshakeHook !== null) {
+      const verdict = this.handshakeHook(request);
+      if (verdict !== true) {
+        const status = typeof verdict === "number" && verdict >= 400 && verdict <= 599 ? verdict : 403;
+        return [status, `refused by handshakeHook (HTTP ${status})`];
       }
-      case WS_SERVER_REQUEST:
-        this.#decide(a as WebSocketHandshake);
-        return;
     }
+    return protocol;
   }
 
-  /** @internal */
-  wakeAt(peer: WebSocketPeer, at: number): void {
-    if (at < peer.wakeTime) {
-      peer.wakeTime = at;
-      this.#timers.add(at, peer);
-    }
-  }
-
-  /** @internal */
-  peerOpened(peer: WebSocketPeer): void {
-    void peer;
-  }
-
-  /** @internal */
-  peerPacket(peer: WebSocketPeer): void {
-    this.#packets.received(peer);
-    this.#records.push(RECORD_PACKET, peer, undefined, undefined);
-  }
-
-  /** @internal */
-  peerPacketTaken(peer: WebSocketPeer, count: number): void {
-    void peer;
-    this.#packets.taken(count);
-  }
-
-  /** @internal */
-  peerCloseRequested(peer: WebSocketPeer, code: number, reason: string): void {
-    this.#records.push(RECORD_CLOSE_REQUEST, peer, code, reason);
-  }
-
-  /** @internal */
-  peerClosed(peer: WebSocketPeer, wasClean: boolean): void {
-    this.#records.push(RECORD_DISCONNECTED, peer, wasClean, undefined);
-  }
-
-  /**
-   * Called in `poll()` when a client has connected; emits `clientConnected` (in
-   * multiplayer mode, announces the peer and emits `peerConnected`). A protocol layered
-   * on the server may override it.
-   */
-  protected onPeerConnected(id: number, protocol: string): void {
-    if (this.gdMpApi) this.announcePeer(id);
-    else this.clientConnected.emit(id, protocol);
-  }
-
-  /**
-   * Called in `poll()` once per packet received from `id` (the packet is already in
-   * the peer's and the server's queue); emits `dataReceived` (in multiplayer mode,
-   * relays the packet instead). A protocol layered on the server may override it to
-   * consume the packet itself.
-   */
-  protected onPeerPacket(id: number): void {
-    if (!this.gdMpApi) {
+  /** A packet arrived from `id` (already in its queue and the server's). */
+  #packet(id: number): void {
+    if (!this.#gdMpApi) {
       this.dataReceived.emit(id);
       return;
     }
     // Read through the server's queue, which keeps it short: the packet of this record,
     // or the next one if a peer's packets were read directly.
-    const source = this.#packets.next();
+    const packets = this.#connections.packets;
+    const source = packets.next();
     if (source === undefined) return;
-    const packet = this.#packets.take();
-    this.relayPacket(source.serverId, packet, source.wasStringPacket());
-  }
-
-  /** Called in `poll()` when a client sent a close frame; emits `clientCloseRequest`. */
-  protected onPeerCloseRequest(id: number, code: number, reason: string): void {
-    this.clientCloseRequest.emit(id, code, reason);
-  }
-
-  /**
-   * Called in `poll()` when a client's connection is gone (the peer has already been
-   * removed from the server); emits `clientDisconnected` (in multiplayer mode, tells the
-   * other peers and emits `peerDisconnected`).
-   */
-  protected onPeerDisconnected(id: number, wasClean: boolean): void {
-    if (this.gdMpApi) this.announceDeparture(id);
-    else this.clientDisconnected.emit(id, wasClean);
-  }
-
-  #decide(handshake: WebSocketHandshake): void {
-    if (handshake.settled) return;
-    // Decided now, one way or the other: its timeout no longer applies.
-    this.#handshakes.remove(handshake);
-    if (this.#listener === null) {
-      handshake.destroy();
-      return;
-    }
-    if (this.#peers.size >= this.maxPeers || this.refuseNewConnections) {
-      handshake.refuse(503);
-      return;
-    }
-    const protocol = selectProtocol(handshake.protocols, this.supportedProtocols);
-    if (protocol === null) {
-      handshake.refuse(400);
-      return;
-    }
-    if (this.handshakeHook !== null) {
-      const verdict = this.handshakeHook(handshake);
-      if (verdict !== true) {
-        handshake.refuse(typeof verdict === "number" && verdict >= 400 && verdict <= 599 ? verdict : 403);
-        return;
-      }
-    }
-    const peers = this.#peers;
-    const id = this.#transport.random.nextPeerId((candidate) => peers.has(candidate));
-    const peer = new WebSocketPeer(this.#options);
-    this.configurePeer(peer);
-    const connection = handshake.accept(
-      protocol,
-      {
-        protocols: this.supportedProtocols,
-        headers: this.handshakeHeaders,
-        maxPayload: Math.max(0, this.inboundBufferSize),
-      },
-      this.queue,
-      peer,
-    );
-    const host = handshake.headers.get("host") ?? "";
-    // Detached: the Host header is a slice of the request, which the peer must not keep.
-    const url = detachString(`${this.#secure ? "wss" : "ws"}://${host}${handshake.path}`);
-    peer.adoptServerConnection(
-      this,
-      id,
-      connection,
-      protocol,
-      { remoteAddress: handshake.remoteAddress, remotePort: handshake.remotePort },
-      url,
-    );
-    peers.set(id, peer);
-    this.#records.push(RECORD_CONNECTED, peer, protocol, undefined);
-  }
-
-  #runTimers(now: number): void {
-    for (
-      let handshake = this.#handshakes.takeDue(now);
-      handshake !== undefined;
-      handshake = this.#handshakes.takeDue(now)
-    ) {
-      if (!handshake.settled) handshake.destroy();
-    }
-    for (let peer = this.#timers.takeDue(now); peer !== undefined; peer = this.#timers.takeDue(now)) {
-      if (peer.wakeTime > now) continue;
-      peer.wakeTime = NEVER;
-      const next = peer.serviceTimers(now);
-      if (next < NEVER) this.wakeAt(peer, next);
-    }
-  }
-
-  #emitRecords(): void {
-    const records = this.#records;
-    this.#records = this.#spareRecords;
-    for (let i = 0; i < records.length; i += 4) {
-      const peer = records[i + 1] as WebSocketPeer;
-      const id = peer.serverId;
-      switch (records[i]) {
-        case RECORD_CONNECTED:
-          this.onPeerConnected(id, records[i + 2] as string);
-          break;
-        case RECORD_PACKET:
-          this.onPeerPacket(id);
-          break;
-        case RECORD_CLOSE_REQUEST:
-          this.onPeerCloseRequest(id, records[i + 2] as number, records[i + 3] as string);
-          break;
-        case RECORD_DISCONNECTED:
-          if (this.#peers.get(id) === peer) this.#peers.delete(id);
-          this.onPeerDisconnected(id, records[i + 2] as boolean);
-          break;
-      }
-    }
-    records.length = 0;
-    this.#spareRecords = records;
-  }
-
-  /** The poll clock, read at most once per poll. */
-  #clock(): number {
-    if (Number.isNaN(this.#pollNow)) this.#pollNow = this.#now();
-    return this.#pollNow;
+    const packet = packets.take();
+    this.#godot3.relayPacket(source.serverId, packet, source.wasStringPacket());
   }
 }

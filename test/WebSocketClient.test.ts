@@ -88,7 +88,7 @@ describe("WebSocketClient", () => {
     client.connectToUrl("ws://127.0.0.1:4000/");
     frame(3);
     expect(client.disconnectFromHost(4010, "x".repeat(124))).toBe(ERR_INVALID_PARAMETER);
-    expect(client.disconnectFromHost(1001)).toBe(ERR_INVALID_PARAMETER);
+    expect(client.disconnectFromHost(1004)).toBe(ERR_INVALID_PARAMETER);
     expect(client.disconnectFromHost(4010, "leaving")).toBe(OK);
     expect(events).toEqual(['established ""']);
     frame(3);

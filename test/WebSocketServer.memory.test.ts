@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   ERR_ALREADY_IN_USE,
   ERR_INVALID_PARAMETER,
-  ErrorCode,
   MemoryNetwork,
   OK,
   WebSocketClient,
@@ -11,46 +10,9 @@ import {
 } from "../src/index.js";
 
 /*
- * WebSocketServer on the in-memory network: the hooks a protocol layered on the server
- * (Godot 3's multiplayer mode) uses, and seeded ids.
+ * WebSocketServer on the in-memory network: Godot 3's multiplayer mode (a part the
+ * server and client have), seeded ids, bad arguments.
  */
-
-/** A layer that consumes every packet itself and accepts `gdMpApi`. */
-class LayeredServer extends WebSocketServer {
-  readonly seen: string[] = [];
-
-  protected override configureGdMpApi(enabled: boolean): ErrorCode {
-    this.seen.push(`gdMpApi ${enabled}`);
-    return ErrorCode.OK;
-  }
-
-  protected override onPeerConnected(id: number, protocol: string): void {
-    this.seen.push(`connected ${protocol}`);
-    this.getPeer(id)!.sendText("welcome");
-  }
-
-  protected override onPeerPacket(id: number): void {
-    this.seen.push(`packet ${new TextDecoder().decode(this.getPeer(id)!.getPacket())}`);
-  }
-
-  protected override onPeerDisconnected(id: number, wasClean: boolean): void {
-    this.seen.push(`disconnected ${this.hasPeer(id)} ${wasClean}`);
-    super.onPeerDisconnected(id, wasClean);
-  }
-}
-
-class LayeredClient extends WebSocketClient {
-  readonly seen: string[] = [];
-
-  protected override configureGdMpApi(enabled: boolean): ErrorCode {
-    this.seen.push(`gdMpApi ${enabled}`);
-    return ErrorCode.OK;
-  }
-
-  protected override onPacket(): void {
-    this.seen.push(`packet ${new TextDecoder().decode(this.getPeer(1)!.getPacket())}`);
-  }
-}
 
 function frames(network: MemoryNetwork, objects: { poll(): unknown }[], count: number): void {
   for (let i = 0; i < count; i++) {
@@ -60,27 +22,43 @@ function frames(network: MemoryNetwork, objects: { poll(): unknown }[], count: n
 }
 
 describe("WebSocketServer hooks and ids", () => {
-  it("a subclass sees connections, packets and disconnections in poll() and may consume packets", () => {
+  it("in gdMpApi mode the protocol takes the packets: peer signals instead of client signals, no dataReceived", () => {
     const network = new MemoryNetwork({ seed: 5 });
-    const server = new LayeredServer({ network });
-    const dataSignals: number[] = [];
-    const disconnects: boolean[] = [];
-    server.dataReceived.connect((id) => dataSignals.push(id));
-    server.clientDisconnected.connect((_id, clean) => disconnects.push(clean));
+    const server = new WebSocketServer({ network });
+    const seen: string[] = [];
+    server.clientConnected.connect(() => seen.push("clientConnected"));
+    server.dataReceived.connect(() => seen.push("dataReceived"));
+    server.clientDisconnected.connect(() => seen.push("clientDisconnected"));
+    server.peerConnected.connect((id) => seen.push(`peerConnected ${id}`));
+    server.peerDisconnected.connect((id) => seen.push(`peerDisconnected ${id}`));
     expect(server.listen(7000, { gdMpApi: true })).toBe(OK);
-    const client = new LayeredClient({ network });
+    const client = new WebSocketClient({ network });
+    let succeeded = 0;
+    client.connectionSucceeded.connect(() => succeeded++);
+    client.connectionEstablished.connect(() => seen.push("client connectionEstablished"));
     expect(client.connectToUrl("ws://127.0.0.1:7000/", [], true)).toBe(OK);
+    frames(network, [client, server], 4);
+    const id = client.getUniqueId();
+    expect(id).toBeGreaterThanOrEqual(2);
+    expect(succeeded).toBe(1);
+    client.setTargetPeer(1);
+    expect(client.putPacket(new TextEncoder().encode("hello"))).toBe(OK);
     frames(network, [client, server], 3);
-    client.getPeer(1)!.sendText("hello");
-    frames(network, [client, server], 3);
+    expect(server.getPacketPeer()).toBe(id);
+    expect(new TextDecoder().decode(server.getPacket())).toBe("hello");
+    expect(server.getAvailablePacketCount()).toBe(0);
     client.disconnectFromHost(4000);
     frames(network, [client, server], 3);
-    expect(server.seen).toEqual(["gdMpApi true", "connected ", "packet hello", "disconnected false true"]);
-    expect(client.seen).toEqual(["gdMpApi true", "packet welcome"]);
-    // Consumed by the layer: no dataReceived, nothing left in the server-level queue.
-    expect(dataSignals).toEqual([]);
-    expect(server.getAvailablePacketCount()).toBe(0);
-    expect(disconnects).toEqual([true]);
+    expect(seen).toEqual([`peerConnected ${id}`, `peerDisconnected ${id}`]);
+    // The same server without the mode is a plain WebSocket server again.
+    server.stop();
+    expect(server.listen(7000)).toBe(OK);
+    const plain = new WebSocketPeer({ network });
+    plain.connectToUrl("ws://127.0.0.1:7000/");
+    frames(network, [plain, server], 3);
+    plain.sendText("plain");
+    frames(network, [plain, server], 3);
+    expect(seen.slice(2)).toEqual(["clientConnected", "dataReceived"]);
   });
 
   it("ids come from the network's seed: the same seed gives the same ids", () => {
@@ -122,7 +100,7 @@ describe("WebSocketServer hooks and ids", () => {
     client.connectToUrl("ws://127.0.0.1:7000/");
     frames(network, [client, server], 3);
     const id = server.getPeerIds()[0]!;
-    expect(server.disconnectPeer(id, 1001)).toBe(ERR_INVALID_PARAMETER);
+    expect(server.disconnectPeer(id, 1005)).toBe(ERR_INVALID_PARAMETER);
     expect(server.disconnectPeer(id, 4000, "x".repeat(124))).toBe(ERR_INVALID_PARAMETER);
     expect(server.broadcast(new Uint8Array([1]), 9)).toBe(ERR_INVALID_PARAMETER);
     expect(server.getPeer(id)!.getReadyState()).toBe(WebSocketPeer.STATE_OPEN);

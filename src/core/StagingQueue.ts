@@ -32,6 +32,8 @@ export class StagingQueue {
   #drains = 0;
   /** Told once at the end of the next drain (see `afterNextDrain`). */
   #drainWaiters: DrainListener[] | null = null;
+  /** Units of work the current drain may still do (see `drain`); infinite outside drains. */
+  #remaining = Number.POSITIVE_INFINITY;
 
   /**
    * @param onFirstEvent called when the queue goes from empty to non-empty, so an owner
@@ -71,17 +73,27 @@ export class StagingQueue {
   }
 
   /**
-   * Applies every event that was staged before this call, in arrival order. Events
-   * staged while draining (by a target's reaction) wait for the next drain, so one
-   * poll never chases its own tail. Returns the number of events applied.
+   * Applies the events staged before this call, in arrival order, until `budget` units of
+   * work are spent (SPEC §1.3: a frame budget counted in work, never in time). Each event
+   * costs one unit; a target may spend more while it applies one (a message it parses, a
+   * handshake it decides) with {@link StagingQueue.spend}. What the budget leaves stays
+   * staged, in order, for the next drain. Events staged while draining (by a target's
+   * reaction) wait for the next drain, so one poll never chases its own tail. Returns
+   * the number of events applied.
+   *
+   * Only a complete drain counts as one for {@link StagingQueue.drains} and tells the
+   * {@link StagingQueue.afterNextDrain} listeners: platform code holds a reader back
+   * until everything it staged was applied, so a budget never lets staging grow.
    */
-  drain(): number {
+  drain(budget = Number.POSITIVE_INFINITY): number {
     const slots = this.#slots;
     const end = this.#tail;
+    // Listeners that wait for this drain (not those that start waiting during it).
     const waiters = this.#drainWaiters;
     this.#drainWaiters = null;
+    this.#remaining = budget;
     let applied = 0;
-    while (this.#head < end) {
+    while (this.#head < end && this.#remaining > 0) {
       const i = this.#head;
       const target = slots[i] as StagedEventTarget;
       const kind = slots[i + 1] as number;
@@ -90,21 +102,42 @@ export class StagingQueue {
       slots[i] = slots[i + 2] = slots[i + 3] = undefined;
       this.#head = i + 4;
       applied++;
+      this.#remaining--;
       target.applyStagedEvent(kind, a, b);
     }
+    const complete = this.#head >= end;
+    this.#remaining = Number.POSITIVE_INFINITY;
     if (this.#head === this.#tail) {
       this.#head = 0;
       this.#tail = 0;
     } else if (this.#head >= 4096 && this.#head * 2 >= this.#tail) {
-      // Events staged during drains kept the queue from emptying: move them to the front.
+      // Events left for later kept the queue from emptying: move them to the front.
       slots.copyWithin(0, this.#head, this.#tail);
       slots.fill(undefined, this.#tail - this.#head, this.#tail);
       this.#tail -= this.#head;
       this.#head = 0;
     }
+    if (!complete) {
+      // Not everything they staged was applied: they go on waiting.
+      if (waiters !== null) {
+        const later = this.#drainWaiters;
+        this.#drainWaiters = later === null ? waiters : waiters.concat(later);
+      }
+      return applied;
+    }
     this.#drains++;
     if (waiters !== null) for (const waiter of waiters) waiter.drained();
     return applied;
+  }
+
+  /** Spends `units` of the current drain's budget (no effect outside a drain). */
+  spend(units: number): void {
+    this.#remaining -= units;
+  }
+
+  /** Whether the current drain has spent its budget: a target should leave the rest of its work staged. */
+  get exhausted(): boolean {
+    return this.#remaining <= 0;
   }
 
   /** How many drains have run; platform code compares it to know whether its events were applied. */

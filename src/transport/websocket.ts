@@ -2,6 +2,7 @@ import type { StagedEventTarget, StagingQueue } from "../core/StagingQueue.js";
 import type { ErrorCode } from "../ErrorCode.js";
 import type { DetachedStream } from "../StreamPeerTCP.js";
 import type { TLSOptions } from "../TLSOptions.js";
+import type { StreamConnection } from "./tcp.js";
 
 /*
  * The WebSocket part of the transport interface. Platform code (ws on Node, the native
@@ -45,6 +46,12 @@ export const WS_SERVER_ERROR = 32;
 export const WS_SERVER_INCOMING = 33;
 /** Server event: a well-formed upgrade request arrived and waits for a decision. `a`: the {@link WebSocketHandshake}. */
 export const WS_SERVER_REQUEST = 34;
+/**
+ * Server event: the transport refused a connection's upgrade itself (a malformed request,
+ * an unsupported version, a head over the size limit) and answered it with an HTTP error.
+ * `a`: the {@link WebSocketHandshake}, `b`: why, in words.
+ */
+export const WS_SERVER_REFUSED = 35;
 
 /** Addresses of an open connection, reported with {@link WS_OPEN}. */
 export interface WebSocketEndpoints {
@@ -79,6 +86,8 @@ export interface WebSocketConnection {
   shutdown(code: number, reason: string): void;
   /** Drops the connection now (no close frame); it reports nothing more. */
   destroy(): void;
+  /** Real sockets only: drops the connection once `owner` is collected (see {@link StreamConnection.abortWhenCollected}). */
+  abortWhenCollected?(owner: object): void;
   /** Hands bytes held back for the current tick (corked) to the network now. */
   flush(): void;
   /** Bytes accepted by `send` and not yet handed to the network. */

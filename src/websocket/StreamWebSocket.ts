@@ -19,6 +19,7 @@ import {
   WS_MESSAGE,
   WS_OPEN,
   WS_PONG,
+  WS_SERVER_REFUSED,
   WS_SERVER_REQUEST,
 } from "../transport/websocket.js";
 import {
@@ -112,14 +113,14 @@ export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake,
   #reporting = true;
   #settled = false;
   /** The owner does not read: frames already received wait unparsed. */
-  receivingPaused = false;
+  #ownerPaused = false;
+  /** The stream ended: what it brought is parsed whatever the frame budget says. */
+  #draining = false;
   path = "";
   headers: ReadonlyMap<string, string> = EMPTY_HEADERS;
   protocols: readonly string[] = [];
   remoteAddress = "";
   remotePort = 0;
-  /** Why the handshake failed, when it did (the server's status line, or the HTTP status sent). */
-  refusal = "";
 
   constructor(
     platform: StreamWebSocketPlatform,
@@ -200,6 +201,11 @@ export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake,
         return;
       case STREAM_END:
       case STREAM_ERROR:
+        // Frames that arrived before the end come first, budget or not.
+        if (this.#phase === Phase.Open && !this.#ownerPaused && this.#decoder!.pendingBytes > 0) {
+          this.#draining = true;
+          this.#decoder!.push(EMPTY, this);
+        }
         this.#lost();
         return;
     }
@@ -261,29 +267,44 @@ export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake,
   }
 
   flush(): void {
-    this.#stream?.flush?.();
+    this.#stream?.flush();
+  }
+
+  abortWhenCollected(owner: object): void {
+    this.#stream?.abortWhenCollected?.(owner);
   }
 
   setNoDelay(enabled: boolean): void {
     this.#stream?.setNoDelay(enabled);
   }
 
+  /**
+   * Whether parsing stops after the current frame: the owner does not read, or its poll
+   * has spent its frame budget (SPEC §1.3; the rest is parsed at a later poll).
+   */
+  get receivingPaused(): boolean {
+    return this.#ownerPaused || (this.#queue.exhausted && !this.#draining);
+  }
+
   setReceiving(enabled: boolean): void {
-    this.receivingPaused = !enabled;
+    this.#ownerPaused = !enabled;
     this.#stream?.setReceiving(enabled);
     // Frames held while paused are parsed at the owner's next poll.
     if (enabled && (this.#decoder?.pendingBytes ?? 0) > 0) this.#queue.push(this, STREAM_DATA, EMPTY);
   }
 
   onMessage(data: Uint8Array, isText: boolean): void {
+    this.#queue.spend(1);
     this.#report(WS_MESSAGE, data, isText);
   }
 
   onPing(data: Uint8Array): void {
+    this.#queue.spend(1);
     if (!this.#closeSent) this.#write(OPCODE_PONG, data);
   }
 
   onPong(): void {
+    this.#queue.spend(1);
     this.#report(WS_PONG);
   }
 
@@ -310,7 +331,7 @@ export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake,
         if (result === null) return;
         this.#head = null;
         if (result === "too-big") {
-          this.#failHandshake(400, "");
+          this.#failHandshake(400, "HTTP head over 4096 bytes");
           return;
         }
         if (this.#client) this.#checkResponse(result.head, result.rest);
@@ -320,9 +341,15 @@ export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake,
       case Phase.Deciding:
         this.#held = concat(this.#held, chunk);
         return;
-      case Phase.Open:
-        this.#decoder!.push(chunk, this);
+      case Phase.Open: {
+        const decoder = this.#decoder!;
+        decoder.push(chunk, this);
+        // The frame budget stopped parsing: go on at the next poll, after what others staged.
+        if (decoder.pendingBytes > 0 && !this.#ownerPaused && this.#queue.exhausted && !decoder.stopped) {
+          this.#queue.push(this, STREAM_DATA, EMPTY);
+        }
         return;
+      }
     }
   }
 
@@ -360,7 +387,7 @@ export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake,
     const head = parseHead(text);
     const request = head === null ? 400 : checkClientRequest(head);
     if (typeof request === "number") {
-      this.#failHandshake(request, "");
+      this.#failHandshake(request, request === 426 ? "unsupported WebSocket version" : "malformed upgrade request");
       return;
     }
     this.path = request.path;
@@ -376,7 +403,7 @@ export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake,
     }
     const protocol = selectProtocol(request.protocols, options.protocols);
     if (protocol === null) {
-      this.#failHandshake(400, "");
+      this.#failHandshake(400, "no common subprotocol");
       return;
     }
     this.#open(protocol, options, true);
@@ -403,15 +430,20 @@ export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake,
     if (held.byteLength > 0) this.#queue.push(this, STREAM_DATA, held);
   }
 
-  /** The handshake failed: answer a server-side failure with `status`, then close. */
+  /**
+   * The handshake failed. Server side (`status` > 0): answer with that HTTP error and tell
+   * the server why (a peer of `acceptStream` learns it as its close reason); client side:
+   * `reason` is the server's status line when it refused.
+   */
   #failHandshake(status: number, reason: string): void {
+    this.#settled = true;
     if (status > 0) {
       this.#stream?.write(latin1Bytes(buildRefusal(status)), true);
-      this.refusal = `HTTP ${status}`;
-    } else {
-      this.refusal = reason;
+      const why = `${reason} (HTTP ${status})`;
+      if (!this.#reporting) this.#target.applyStagedEvent(WS_SERVER_REFUSED, this, why);
+      this.#finish(WS_CLOSED, -1, why);
+      return;
     }
-    this.#settled = true;
     this.#finish(WS_CLOSED, -1, reason);
   }
 

@@ -4,11 +4,15 @@ import { utf8Encode } from "../core/bytes.js";
 export const MAX_CLOSE_REASON_BYTES = 123;
 
 /**
- * Whether a script may close with `code`, by the browser's rules (the WebSocket API's
- * `close()`): 1000, or 3000–4999. gdnet applies them on every platform.
+ * Whether an endpoint may close with `code`. On Node and the in-memory network, every code
+ * RFC 6455 lets an endpoint send: 1000–1003, 1007–1014 and 3000–4999 (so a server can
+ * say "going away" 1001, "policy violation" 1008 or "internal error" 1011). In browsers,
+ * the WebSocket API's rule: 1000, or 3000–4999.
  */
-export function isValidCloseCode(code: number): boolean {
-  return Number.isInteger(code) && (code === 1000 || (code >= 3000 && code <= 4999));
+export function isValidCloseCode(code: number, browser: boolean): boolean {
+  if (!Number.isInteger(code)) return false;
+  if (code === 1000 || (code >= 3000 && code <= 4999)) return true;
+  return !browser && (code === 1001 || code === 1002 || code === 1003 || (code >= 1007 && code <= 1014));
 }
 
 /** Whether `reason` fits in a close frame (at most 123 UTF-8 bytes). */

@@ -310,7 +310,7 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
     it("an invalid close code or an over-long reason is refused and the peer stays OPEN and usable", async () => {
       listen();
       const { client, peer } = await connect();
-      for (const code of [0, 999, 1001, 1005, 1006, 2999, 5000, 1000.5]) {
+      for (const code of [0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 1000.5]) {
         expect(client.close(code), `code ${code}`).toBe(ERR_INVALID_PARAMETER);
       }
       expect(client.close(1000, "x".repeat(124))).toBe(ERR_INVALID_PARAMETER);
@@ -322,6 +322,70 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
       expect(client.close(3000, "é".repeat(61))).toBe(OK);
       await world.until([client, server], () => client.getReadyState() === STATE_CLOSED);
       expect(client.getCloseCode()).toBe(3000);
+    });
+
+    it("a server closes with 1001, 1008 and 1011 and reason; the client sees each, and clientDisconnected reports it", async () => {
+      listen();
+      const disconnects: string[] = [];
+      server.clientDisconnected.connect((id, clean, code, reason) =>
+        disconnects.push(`${id} ${clean} ${code} ${reason}`),
+      );
+      for (const [code, reason] of [
+        [1001, "going away"],
+        [1008, "policy violation"],
+        [1011, "internal error"],
+      ] as const) {
+        const { client, id } = await connect();
+        expect(server.disconnectPeer(id, code, reason)).toBe(OK);
+        await world.until([client, server], () => client.getReadyState() === STATE_CLOSED && !server.hasPeer(id));
+        expect(client.getCloseCode()).toBe(code);
+        expect(client.getCloseReason()).toBe(reason);
+        expect(disconnects.at(-1)).toBe(`${id} true ${code} ${reason}`);
+      }
+    });
+
+    it("clientDisconnected carries the code and reason of every way a peer ends: remote close, limit, reset", async () => {
+      listen({ inboundBufferSize: 16 });
+      const disconnects = new Map<number, string>();
+      server.clientDisconnected.connect((id, clean, code, reason) => disconnects.set(id, `${clean} ${code} ${reason}`));
+      const remote = await connect();
+      const limited = await connect();
+      const reset = await connect();
+      expect(remote.client.close(4001, "bye")).toBe(OK);
+      expect(limited.client.send(new Uint8Array(17))).toBe(OK);
+      expect(server.disconnectPeer(reset.id, true)).toBe(OK);
+      await world.until([remote.client, limited.client, reset.client, server], () => disconnects.size === 3);
+      expect(disconnects.get(remote.id)).toBe("true 4001 bye");
+      expect(disconnects.get(limited.id)).toBe("false 1009 Message too big");
+      expect(disconnects.get(reset.id)).toBe("false -1 ");
+    });
+
+    it("a client offering a subprotocol the server lacks is refused and both sides say why", async () => {
+      listen();
+      const refusals: string[] = [];
+      server.handshakeRefused.connect((_address, _port, reason) => refusals.push(reason));
+      const { client } = await connect((c) => {
+        c.supportedProtocols = ["lws-mirror-protocol"];
+      });
+      expect(client.getReadyState()).toBe(STATE_CLOSED);
+      expect(client.getCloseCode()).toBe(-1);
+      await world.until([server], () => refusals.length === 1);
+      expect(refusals[0]).toContain("no common subprotocol");
+      expect(refusals[0]).toContain("lws-mirror-protocol");
+      expect(client.getCloseReason()).toBe("HTTP/1.1 400 Bad Request");
+    });
+
+    it("a malformed upgrade and an over-full server are reported by handshakeRefused", async () => {
+      listen({ maxPeers: 1 });
+      const refusals: string[] = [];
+      server.handshakeRefused.connect((_address, _port, reason) => refusals.push(reason));
+      await connect();
+      const full = await connect();
+      expect(full.client.getCloseReason()).toBe("HTTP/1.1 503 Service Unavailable");
+      const { raw, received } = await rawExchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      await world.until([server], () => refusals.length === 2);
+      expect(refusals).toEqual(["server full (HTTP 503)", "malformed upgrade request (HTTP 400)"]);
+      await world.until([server, raw], () => received().startsWith("HTTP/1.1 400"));
     });
 
     it("a CLOSING peer whose remote never answers is CLOSED with -1 after closeTimeout", async () => {

@@ -4,6 +4,7 @@ import { godot3ClientScript } from "../multiplayer/godot3-scripts.js";
 import { type GodotProcess, startGodot } from "../support/godot.js";
 import { toHex } from "../support/hex.js";
 import { describeWithTool } from "../support/tools.js";
+import { WebSocketTap } from "../support/ws-tap.js";
 import { pump } from "../websocket/support.js";
 
 /*
@@ -12,51 +13,48 @@ import { pump } from "../websocket/support.js";
  * by a SceneMultiplayer. The gdnet server orders the clients around with send_bytes.
  */
 
-/** A WebSocketServer that also records the header of every message a client sends. */
-class RecordingServer extends WebSocketServer {
-  readonly sent: { from: number; to: number; payload: string }[] = [];
-
-  protected override relayPacket(sender: number, packet: Uint8Array, wasText: boolean): void {
-    if (packet.byteLength >= 9) {
-      const view = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
-      this.sent.push({
-        from: view.getInt32(1, true),
-        to: view.getInt32(5, true),
-        payload: toHex(packet.subarray(9)),
-      });
-    }
-    super.relayPacket(sender, packet, wasText);
-  }
+/** The header of every message a client sent, read off the wire in front of the server. */
+function sentHeaders(tap: WebSocketTap): { from: number; to: number; payload: string }[] {
+  return tap.messages
+    .filter((m) => m.data.byteLength >= 9)
+    .map(({ data }) => {
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      return { from: view.getInt32(1, true), to: view.getInt32(5, true), payload: toHex(data.subarray(9)) };
+    });
 }
 
 const hexOf = (text: string) => toHex(new TextEncoder().encode(text));
 
 describeWithTool("godot3-server", "Multiplayer: Godot 3.2.3 game clients play through a gdnet server", () => {
   const games: GodotProcess[] = [];
-  let server: RecordingServer;
+  let server: WebSocketServer;
+  let tap: WebSocketTap | null = null;
   let multiplayer: SceneMultiplayer;
   let seen: string[];
 
   afterEach(() => {
     for (const game of games.splice(0)) game.kill();
     server?.stop();
+    tap?.close();
+    tap = null;
   });
 
-  function startServer(): string {
-    server = new RecordingServer();
+  async function startServer(): Promise<string> {
+    server = new WebSocketServer();
     expect(server.listen(0, { gdMpApi: true })).toBe(OK);
+    tap = await WebSocketTap.start(server.getLocalPort());
     multiplayer = new SceneMultiplayer(server);
     seen = [];
     multiplayer.peerConnected.connect((id) => seen.push(`connected ${id}`));
     multiplayer.peerDisconnected.connect((id) => seen.push(`disconnected ${id}`));
     multiplayer.peerPacket.connect((id, packet) => seen.push(`packet ${id} ${toHex(packet)}`));
     multiplayer.scenePacket.connect((id, packet) => seen.push(`scene ${id} ${toHex(packet)}`));
-    return `ws://127.0.0.1:${server.getLocalPort()}/`;
+    return `ws://127.0.0.1:${tap.port}/`;
   }
 
   /** Starts `count` Godot clients; resolves once all joined and each knows every other. */
   async function startGames(count: number): Promise<{ game: GodotProcess; id: number }[]> {
-    const url = startServer();
+    const url = await startServer();
     for (let i = 0; i < count; i++) games.push(startGodot(godot3ClientScript(url)));
     const players = [];
     for (const game of games) {
@@ -103,7 +101,7 @@ describeWithTool("godot3-server", "Multiplayer: Godot 3.2.3 game clients play th
     // The first rpc() went out once per peer; the server answered SIMPLIFY_PATH with
     // CONFIRM_PATH, so the second went out as a single packet to everyone (to = 0).
     const carrying = (word: string) =>
-      server.sent
+      sentHeaders(tap!)
         .filter((m) => m.from === a!.id && m.payload.includes(hexOf(word)))
         .map((m) => m.to)
         .sort();

@@ -24,6 +24,9 @@ export class FaultProxy {
   }
 
   #targetHost = "127.0.0.1";
+  /** Called with every chunk a client sends, before it is forwarded (a wire tap). */
+  onClientData: ((connection: number, chunk: Buffer) => void) | null = null;
+  #connections = 0;
 
   /** The port clients connect to. */
   get port(): number {
@@ -100,6 +103,8 @@ export class FaultProxy {
     });
     client.on("close", forget);
     upstream.on("close", forget);
+    const connection = this.#connections++;
+    client.on("data", (chunk: Buffer) => this.onClientData?.(connection, chunk));
     if (!this.#silent) {
       client.pipe(upstream);
       upstream.pipe(client);
