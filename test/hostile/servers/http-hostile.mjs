@@ -161,6 +161,12 @@ const server = net.createServer((socket) => {
   });
 });
 server.listen(0, "127.0.0.1", () => emit({ event: "listening", port: server.address().port }));
-// The parent ends this process; it also goes when the parent does.
-process.stdin.on("end", () => process.exit(0));
-process.stdin.resume();
+// The parent ends this process; it also goes when the parent is gone.
+const parent = process.ppid;
+setInterval(() => {
+  try {
+    process.kill(parent, 0);
+  } catch {
+    process.exit(0);
+  }
+}, 1000).unref();
