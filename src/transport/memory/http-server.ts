@@ -1,6 +1,6 @@
 import { headerValue } from "../../http/headers.js";
+import type { NetworkHost } from "./host.js";
 import type { LinkEnd, LinkReceiver, MemoryLink } from "./link.js";
-import type { MemoryHost } from "./network.js";
 
 /*
  * HTTP served by a handler function on a MemoryNetwork host. Requests and responses
@@ -221,8 +221,8 @@ export class MemoryHttpServer {
 
   /** @internal */
   constructor(
-    /** The host served. */
-    readonly host: MemoryHost,
+    /** @internal The host served. */
+    readonly host: NetworkHost,
     /** The port served. */
     readonly port: number,
     /** @internal */
@@ -253,7 +253,7 @@ export class MemoryHttpServer {
  * @internal
  */
 export function serveMemoryHttp(
-  host: MemoryHost,
+  host: NetworkHost,
   port: number,
   handler: MemoryHttpHandler,
 ): MemoryHttpServer {

@@ -13,9 +13,9 @@ import {
 } from "../http.js";
 import { StagedHttpExchange } from "../http-exchange.js";
 import { decodeBody, TOO_LARGE } from "./content-encoding.js";
+import type { NetworkHost } from "./host.js";
 import { type HttpFraming, type HttpRequestMessage, MemoryHttpServer } from "./http-server.js";
 import type { LinkReceiver, MemoryLink } from "./link.js";
-import type { MemoryHost } from "./network.js";
 
 /*
  * The HTTP client of a MemoryNetwork host. A request reaches the handler registered
@@ -237,7 +237,7 @@ class MemoryHttpExchange extends StagedHttpExchange implements LinkReceiver, Dra
 
 /** The HTTP capability of one host of a {@link MemoryNetwork}. */
 class MemoryHttpTransport implements HttpTransport {
-  constructor(readonly host: MemoryHost) {}
+  constructor(readonly host: NetworkHost) {}
 
   start(request: HttpExchangeRequest, queue: StagingQueue, target: StagedEventTarget): HttpExchange {
     const exchange = new MemoryHttpExchange(request, queue, target);
@@ -280,7 +280,7 @@ class MemoryHttpTransport implements HttpTransport {
 }
 
 /** The HTTP capability of the memory transport, for one host. */
-export function createMemoryHttpTransport(host: MemoryHost): HttpTransport {
+export function createMemoryHttpTransport(host: NetworkHost): HttpTransport {
   return new MemoryHttpTransport(host);
 }
 

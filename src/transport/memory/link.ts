@@ -1,4 +1,4 @@
-import type { MemoryHost } from "./network.js";
+import type { NetworkHost } from "./host.js";
 
 /** What a link delivers to one of its ends. The owner of the end (a memory stream or socket) implements it. */
 export interface LinkReceiver {
@@ -12,7 +12,7 @@ export interface LinkReceiver {
 
 /** One end of a {@link MemoryLink}. */
 export interface LinkEnd {
-  readonly host: MemoryHost;
+  readonly host: NetworkHost;
   readonly address: string;
   readonly port: number;
   /** Who receives for this end; `null` until the owner attaches. Deliveries wait meanwhile. */

@@ -4,19 +4,14 @@ import type { HttpTransport } from "../http.js";
 import type { Transport } from "../Transport.js";
 import type { TcpTransport } from "../tcp.js";
 import type { WebSocketTransport } from "../websocket.js";
+import type { HostNetwork, LinkConditions, NetworkHost, PortListener } from "./host.js";
 import { createMemoryHttpTransport } from "./http.js";
 import { type MemoryHttpHandler, type MemoryHttpServer, serveMemoryHttp } from "./http-server.js";
 import { type LinkEnd, MemoryLink } from "./link.js";
 import { MemoryTcpTransport } from "./tcp.js";
 import { createMemoryWebSocketTransport } from "./websocket.js";
 
-/** Latency and bandwidth of the path between two hosts. */
-export interface LinkConditions {
-  /** One-way delay in milliseconds. Default 0. */
-  latency: number;
-  /** Bytes per second in each direction. Default `Infinity` (no limit). */
-  bandwidth: number;
-}
+export type { LinkConditions, PortListener } from "./host.js";
 
 /** Anything driven by a frame loop: every gdnet peer, client and server. */
 export interface Pollable {
@@ -37,15 +32,6 @@ export interface MemoryNetworkOptions {
   bandwidth?: number;
 }
 
-/**
- * Something listening on a host's port: a TCP listener, or a memory WebSocket server.
- * @internal
- */
-export interface PortListener {
-  /** A connection has arrived; `end` is the accepting end of a new link. */
-  accept(link: MemoryLink, end: LinkEnd): void;
-}
-
 /** Host names that mean "this host". */
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 const FIRST_EPHEMERAL_PORT = 49152;
@@ -55,7 +41,7 @@ const FIRST_EPHEMERAL_PORT = 49152;
  * complete transport: pass it as the `network` option of any gdnet class to put that
  * object on this host.
  */
-export class MemoryHost implements Transport {
+export class MemoryHost implements Transport, NetworkHost {
   readonly platform = "memory" as const;
   readonly tcp: TcpTransport;
   readonly webSocket: WebSocketTransport;
@@ -119,7 +105,7 @@ export class MemoryHost implements Transport {
  * visible at the receiver's next `poll()`; with latency L, at its first poll once L ms of
  * virtual time have passed.
  */
-export class MemoryNetwork implements Transport {
+export class MemoryNetwork implements Transport, HostNetwork {
   readonly platform = "memory" as const;
   /** The seeded random source used for peer ids and every other random choice. */
   readonly random: RandomSource;

@@ -14,8 +14,8 @@ import {
   type TcpListener,
   type TcpTransport,
 } from "../tcp.js";
+import type { NetworkHost, PortListener } from "./host.js";
 import type { LinkEnd, LinkReceiver, MemoryLink } from "./link.js";
-import type { MemoryHost, PortListener } from "./network.js";
 
 /** One end of a memory link as a {@link StreamConnection}. */
 export class MemoryStreamConnection implements StreamConnection, LinkReceiver, DrainListener {
@@ -156,7 +156,7 @@ const END_MARK = Symbol("end");
 class MemoryTcpListener implements TcpListener, PortListener {
   #open = true;
   constructor(
-    readonly host: MemoryHost,
+    readonly host: NetworkHost,
     readonly localPort: number,
     readonly queue: StagingQueue,
     readonly target: StagedEventTarget,
@@ -187,7 +187,7 @@ const LOCAL_NAMES = new Set(["127.0.0.1", "::1", "localhost"]);
 
 /** The TCP capability of one host of a {@link MemoryNetwork}. */
 export class MemoryTcpTransport implements TcpTransport {
-  constructor(readonly host: MemoryHost) {}
+  constructor(readonly host: NetworkHost) {}
 
   connect(request: TcpConnectRequest, queue: StagingQueue, target: StagedEventTarget): StreamConnection {
     const connection = new MemoryStreamConnection(queue, target);
