@@ -53,7 +53,8 @@ function attackPart(name, kind, target) {
       const samples = { gdnet: [], anchor: [] };
       for (let round = 0; round < params.rounds; round++) {
         const order = round % 2 === 0 ? ["gdnet", "anchor"] : ["anchor", "gdnet"];
-        for (const variant of order) samples[variant].push(await runAttack(kind, variant, target(params), params));
+        for (const variant of order)
+          samples[variant].push(await runAttack(kind, variant, target(params), params));
       }
       const m = (variant, key) => median(samples[variant].map((sample) => sample[key]));
       const gdnetGrowth = m("gdnet", "peakGrowthMB");
@@ -68,6 +69,8 @@ function attackPart(name, kind, target) {
         anchor_longest_stall_ms: m("anchor", "longestStallMs"),
         gdnet_after_gc_MB: m("gdnet", "afterGrowthMB"),
         anchor_after_gc_MB: m("anchor", "afterGrowthMB"),
+        gdnet_heap_after_gc_MB: m("gdnet", "heapAfterGrowthMB"),
+        anchor_heap_after_gc_MB: m("anchor", "heapAfterGrowthMB"),
         gdnet_result: samples.gdnet[0].result,
         anchor_result: samples.anchor[0].result,
         body_mib: params.mib,
@@ -125,16 +128,17 @@ async function runAttack(kind, variant, target, params) {
   }
 }
 
-/** RSS after full collections, in bytes. */
-function settledRss() {
+/** RSS, and V8's heap plus array buffers, after full collections, in bytes. */
+function settledMemory() {
   for (let i = 0; i < 3; i++) globalThis.gc();
-  return process.memoryUsage.rss();
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heap: usage.heapUsed + usage.arrayBuffers };
 }
 
 /** Samples the RSS every 5 ms and the event loop's longest stall, until `stop()`. */
 function watchMemory() {
-  const baseline = settledRss();
-  let peak = baseline;
+  const baseline = settledMemory();
+  let peak = baseline.rss;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 5);
@@ -145,10 +149,12 @@ function watchMemory() {
       clearInterval(timer);
       delay.disable();
       peak = Math.max(peak, process.memoryUsage.rss());
+      const after = settledMemory();
       return {
-        peakGrowthMB: (peak - baseline) / 1e6,
+        peakGrowthMB: (peak - baseline.rss) / 1e6,
         longestStallMs: delay.max / 1e6,
-        afterGrowthMB: (settledRss() - baseline) / 1e6,
+        afterGrowthMB: (after.rss - baseline.rss) / 1e6,
+        heapAfterGrowthMB: (after.heap - baseline.heap) / 1e6,
       };
     },
   };
@@ -188,30 +194,34 @@ async function anchorClient(params) {
   const watch = watchMemory();
   const file = params.kind === "plain" ? downloadPath() : "";
   const outcome = await new Promise((resolve) => {
-    const request = http.get(params.url, { agent: false, headers: { "Accept-Encoding": "gzip" } }, (response) => {
-      if (params.kind === "plain") {
-        const out = fs.createWriteStream(file);
-        response.pipe(out);
-        out.on("finish", () => resolve("complete"));
-        response.on("error", () => resolve("connection error"));
-        return;
-      }
-      const gunzip = zlib.createGunzip();
-      const chunks = [];
-      let total = 0;
-      response.pipe(gunzip);
-      gunzip.on("data", (chunk) => {
-        total += chunk.byteLength;
-        chunks.push(chunk);
-        if (total > MIB) {
-          request.destroy();
-          gunzip.destroy();
-          resolve("body size limit exceeded");
+    const request = http.get(
+      params.url,
+      { agent: false, headers: { "Accept-Encoding": "gzip" } },
+      (response) => {
+        if (params.kind === "plain") {
+          const out = fs.createWriteStream(file);
+          response.pipe(out);
+          out.on("finish", () => resolve("complete"));
+          response.on("error", () => resolve("connection error"));
+          return;
         }
-      });
-      gunzip.on("end", () => resolve("complete"));
-      gunzip.on("error", () => resolve("decompress failed"));
-    });
+        const gunzip = zlib.createGunzip();
+        const chunks = [];
+        let total = 0;
+        response.pipe(gunzip);
+        gunzip.on("data", (chunk) => {
+          total += chunk.byteLength;
+          chunks.push(chunk);
+          if (total > MIB) {
+            request.destroy();
+            gunzip.destroy();
+            resolve("body size limit exceeded");
+          }
+        });
+        gunzip.on("end", () => resolve("complete"));
+        gunzip.on("error", () => resolve("decompress failed"));
+      },
+    );
     request.on("error", () => resolve("connection error"));
   });
   const figures = watch.stop();
