@@ -11,6 +11,7 @@ import { scenario as broadcast } from "./scenarios/broadcast.mjs";
 import { scenarios as echo } from "./scenarios/echo.mjs";
 import { scenario as godotEcho } from "./scenarios/godot_echo.mjs";
 import { scenario as idle } from "./scenarios/idle.mjs";
+import { scenario as rpc } from "./scenarios/rpc.mjs";
 import { scenario as tcpBulk } from "./scenarios/tcp_bulk.mjs";
 import { scenario as tcpSmall } from "./scenarios/tcp_small_100.mjs";
 import { runVariantBench } from "./variant.mjs";
@@ -44,7 +45,7 @@ const variant = {
     );
   },
 };
-const scenarios = [...echo, broadcast, idle, tcpBulk, tcpSmall, variant, godotEcho].filter(
+const scenarios = [...echo, broadcast, idle, tcpBulk, tcpSmall, variant, godotEcho, rpc].filter(
   (s) => only === null || only.has(s.name) || (s.parts ?? []).some((part) => only.has(part)),
 );
 

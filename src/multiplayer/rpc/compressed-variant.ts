@@ -46,31 +46,33 @@ export function encodeCompressedArguments(args: readonly unknown[]): EncodedArgu
 function encodeCompressed(value: unknown): EncodedArguments {
   if (typeof value === "boolean") return [ErrorCode.OK, Uint8Array.of(value ? 0x80 | TYPE_BOOL : TYPE_BOOL)];
   if (typeof value === "number" && Number.isInteger(value) && !Object.is(value, -0)) {
-    if (Math.abs(value) <= 2 ** 63) return encodeCompressed(BigInt(value));
-    return [ErrorCode.ERR_INVALID_PARAMETER, new Uint8Array(0)];
+    if (value >= -0x80000000 && value <= 0x7fffffff) return [ErrorCode.OK, compressedInt32(value)];
+    return encodeCompressed(BigInt(value));
   }
   if (typeof value === "bigint") {
     if (value < INT64_MIN || value > INT64_MAX) return [ErrorCode.ERR_INVALID_PARAMETER, new Uint8Array(0)];
-    return [ErrorCode.OK, compressedInt(value)];
+    if (value >= -0x80000000n && value <= 0x7fffffffn) return [ErrorCode.OK, compressedInt32(Number(value))];
+    const out = new Uint8Array(9);
+    out[0] = TYPE_INT | (3 << MODE_SHIFT);
+    new DataView(out.buffer).setBigInt64(1, value, true);
+    return [ErrorCode.OK, out];
   }
   return encodeVariant(value);
 }
 
-function compressedInt(value: bigint): Uint8Array {
-  let mode: number;
-  if (value >= -0x80n && value <= 0x7fn) mode = 0;
-  else if (value >= -0x8000n && value <= 0x7fffn) mode = 1;
-  else if (value >= -0x80000000n && value <= 0x7fffffffn) mode = 2;
-  else mode = 3;
-  const width = 1 << mode;
-  const out = new Uint8Array(1 + width);
-  out[0] = TYPE_INT | (mode << MODE_SHIFT);
-  const view = new DataView(out.buffer);
-  if (mode === 0) view.setInt8(1, Number(value));
-  else if (mode === 1) view.setInt16(1, Number(value), true);
-  else if (mode === 2) view.setInt32(1, Number(value), true);
-  else view.setBigInt64(1, value, true);
-  return out;
+/** An int that fits 32 bits, in the smallest of 1, 2 or 4 bytes (modes 0, 1, 2). */
+function compressedInt32(value: number): Uint8Array {
+  if (value >= -0x80 && value <= 0x7f) return Uint8Array.of(TYPE_INT, value & 0xff);
+  if (value >= -0x8000 && value <= 0x7fff) {
+    return Uint8Array.of(TYPE_INT | (1 << MODE_SHIFT), value & 0xff, (value >> 8) & 0xff);
+  }
+  return Uint8Array.of(
+    TYPE_INT | (2 << MODE_SHIFT),
+    value & 0xff,
+    (value >> 8) & 0xff,
+    (value >> 16) & 0xff,
+    (value >>> 24) & 0xff,
+  );
 }
 
 /** Decoded arguments (`[OK, values]`) or `[ERR_INVALID_DATA, []]`. */

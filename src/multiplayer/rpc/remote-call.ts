@@ -59,20 +59,14 @@ export function encodeRemoteCall(node: number | string, methodId: number, body: 
   const headerLength = 1 + (1 << nodeWidth) + (1 << methodWidth) + (body.byteOnly ? 0 : 1);
   const pathStart = headerLength + body.bytes.byteLength;
   const packet = new Uint8Array(pathStart + (path === null ? 0 : path.byteLength + 1));
-  const view = new DataView(packet.buffer);
   packet[0] =
     SCENE_COMMAND_REMOTE_CALL |
     (nodeWidth << NODE_WIDTH_SHIFT) |
     (methodWidth << METHOD_WIDTH_SHIFT) |
     (body.byteOnly ? BYTE_ONLY_FLAG : 0);
   const nodeId = path !== null ? (FULL_PATH_FLAG | pathStart) >>> 0 : (node as number);
-  if (nodeWidth === 0) packet[1] = nodeId;
-  else if (nodeWidth === 1) view.setUint16(1, nodeId, true);
-  else view.setUint32(1, nodeId, true);
-  let pos = 1 + (1 << nodeWidth);
-  if (methodWidth === 0) packet[pos] = methodId;
-  else view.setUint16(pos, methodId, true);
-  pos += 1 << methodWidth;
+  let pos = writeLittleEndian(packet, 1, nodeId, 1 << nodeWidth);
+  pos = writeLittleEndian(packet, pos, methodId, 1 << methodWidth);
   if (!body.byteOnly) packet[pos++] = body.argc;
   packet.set(body.bytes, pos);
   if (path !== null) packet.set(path, pathStart);
@@ -109,10 +103,8 @@ export function decodeRemoteCall(packet: Uint8Array): RemoteCallHeader | null {
   const methodBytes = 1 << methodWidth;
   let pos = 1 + nodeBytes + methodBytes;
   if (packet.byteLength < pos + (byteOnly ? 0 : 1)) return null;
-  const view = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
-  const nodeId =
-    nodeWidth === 0 ? packet[1]! : nodeWidth === 1 ? view.getUint16(1, true) : view.getUint32(1, true);
-  const methodId = methodWidth === 0 ? packet[1 + nodeBytes]! : view.getUint16(1 + nodeBytes, true);
+  const nodeId = readLittleEndian(packet, 1, nodeBytes);
+  const methodId = readLittleEndian(packet, 1 + nodeBytes, methodBytes);
   const argc = byteOnly ? 0 : packet[pos++]!;
   let path: string | null = null;
   let argsEnd = packet.byteLength;
@@ -124,6 +116,19 @@ export function decodeRemoteCall(packet: Uint8Array): RemoteCallHeader | null {
     argsEnd = offset;
   }
   return { cacheId: path === null ? nodeId : -1, path, methodId, byteOnly, argc, argsStart: pos, argsEnd };
+}
+
+/** Writes the low `width` bytes of `value` little-endian at `offset`; returns the offset after them. */
+function writeLittleEndian(bytes: Uint8Array, offset: number, value: number, width: number): number {
+  for (let i = 0; i < width; i++) bytes[offset + i] = (value >>> (8 * i)) & 0xff;
+  return offset + width;
+}
+
+/** An unsigned little-endian int of `width` (1, 2 or 4) bytes at `offset`. */
+function readLittleEndian(bytes: Uint8Array, offset: number, width: number): number {
+  let value = 0;
+  for (let i = width - 1; i >= 0; i--) value = value * 256 + bytes[offset + i]!;
+  return value;
 }
 
 /** A NUL-terminated (or packet-terminated) UTF-8 path from `offset`, `null` if not UTF-8. */
