@@ -20,6 +20,7 @@ const SCENARIOS = [
   "variant_encode",
   "variant_decode",
   "godot_echo_100",
+  "rpc_100",
 ];
 
 // Keeps the benchmarks working: every scenario runs once at a tiny size, gdnet and its

@@ -2,11 +2,11 @@
 // each keeping 16 calls in flight to a gdnet SceneMultiplayer server, which answers each
 // one. Round trips per second, counted over a measurement window after a warm-up.
 //
-// rpc: the client calls `rpc(1, "/root/Game", "move", [seq, Vector2, "…"])` and the
+// gdnet (the RPC variant): the client calls `rpc(1, "/root/Game", "move", [seq, Vector2, "…"])` and the
 // server answers `rpc(sender, "/root/Game", "ack", [seq])`, both encoded and decoded by
 // the RPC layer (path cache, compressed ints, Variants, permission checks).
-// raw: the same traffic as `sendBytes`, with payloads of the same sizes made once, so
-// the ratio rpc/raw is what the RPC layer costs next to the socket.
+// anchor (the raw variant): the same traffic as `sendBytes`, with payloads of the same sizes made once, so
+// the ratio gdnet/anchor (RPC/raw) is what the RPC layer costs next to the socket.
 import { gdnet, main, measurementWindow, ready, result, throughputSummary, tick } from "./common.mjs";
 
 const IN_FLIGHT = 16;
@@ -15,14 +15,13 @@ const PATH = "/root/Game";
 export const scenario = {
   name: "rpc_100",
   file: new URL(import.meta.url),
-  variants: ["rpc", "raw"],
   params: {
     smoke: { connections: 5, seconds: 0.2, warmup: 0.1 },
     quick: { connections: 100, seconds: 0.8, warmup: 0.4 },
     full: { connections: 100, seconds: 1.5, warmup: 0.5 },
   },
   rounds: { smoke: 1, quick: 2, full: 9 },
-  summarize: throughputSummary("round trips/s", ["rpc", "raw"]),
+  summarize: throughputSummary("round trips/s"),
 };
 
 /** The scene both sides declare: the game's `move` (any peer) and `ack` (the server's). */
@@ -98,9 +97,9 @@ async function runClients(variant, params) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await main({
-    "server:rpc": () => startServer("rpc"),
-    "server:raw": () => startServer("raw"),
-    "client:rpc": (params) => runClients("rpc", params),
-    "client:raw": (params) => runClients("raw", params),
+    "server:gdnet": () => startServer("rpc"),
+    "server:anchor": () => startServer("raw"),
+    "client:gdnet": (params) => runClients("rpc", params),
+    "client:anchor": (params) => runClients("raw", params),
   });
 }
