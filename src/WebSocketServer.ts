@@ -1,3 +1,7 @@
+import type { ClusterMembership } from "./cluster/ClusterMembership.js";
+import { prepareCluster, startCluster } from "./cluster/join.js";
+import type { Clock } from "./core/Clock.js";
+import type { StagingQueue } from "./core/StagingQueue.js";
 import { ErrorCode } from "./ErrorCode.js";
 import type { MultiplayerPeerApi } from "./MultiplayerPeer.js";
 import {
@@ -164,12 +168,16 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
   #secure = false;
   #supportedProtocols: string[] = [];
   #heartbeatInterval = 0;
+  readonly #now: Clock;
+  /** The cluster part, while listening with `cluster` (see docs/cluster.md). */
+  #cluster: ClusterMembership | null = null;
 
   /** Creates a server that is not listening, on the default network or the one in `options`. */
   constructor(options?: NetworkOptions) {
     this.#options = options;
     const { transport, now } = resolveNetwork(options);
     this.#transport = transport;
+    this.#now = now;
     this.#godot3 = new Godot3ServerRelay(this);
     const server = this;
     this.#connections = new ServerConnections(transport, now, {
@@ -184,7 +192,7 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
         };
         return [peer, accept];
       },
-      nextPeerId: (isTaken) => this.#transport.random.nextPeerId(isTaken),
+      nextPeerId: (isTaken) => this.#cluster?.takeId() ?? this.#transport.random.nextPeerId(isTaken),
       handshakeTimeoutMs: () => Math.max(0, this.handshakeTimeout) * 1000,
       get secure() {
         return server.#secure;
@@ -192,14 +200,23 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
       connected: (id, protocol) => {
         if (this.#gdMpApi) this.#godot3.announcePeer(id);
         else this.clientConnected.emit(id, protocol);
+        if (this.#cluster !== null) {
+          this.#cluster.localJoined(this.#connections.peers.get(id)!);
+          this.peerConnected.emit(id);
+        }
       },
       packet: (id) => this.#packet(id),
       closeRequest: (id, code, reason) => this.clientCloseRequest.emit(id, code, reason),
       disconnected: (id, wasClean, code, reason) => {
         if (this.#gdMpApi) this.#godot3.announceDeparture(id);
         else this.clientDisconnected.emit(id, wasClean, code, reason);
+        if (this.#cluster !== null) {
+          this.#cluster.localLeft(id);
+          this.peerDisconnected.emit(id);
+        }
       },
       refused: (address, port, reason) => this.handshakeRefused.emit(address, port, reason),
+      remotePeer: (id, joined) => (joined ? this.peerConnected : this.peerDisconnected).emit(id),
     });
   }
 
@@ -236,7 +253,10 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
    * default bind address `"*"`, at once; with a specific address, at the next poll);
    * `ERR_INVALID_PARAMETER` for a bad port or address, or only one of `tlsKey`/`tlsCert`;
    * `ERR_UNAVAILABLE` in browsers. `gdMpApi` (the option, or Godot 3's third argument)
-   * turns on Godot 3's multiplayer mode for this session. Ports `WebSocketServer.listen`.
+   * turns on Godot 3's multiplayer mode for this session. The `cluster` option makes this
+   * server one process of a logical server spanning processes (docs/cluster.md):
+   * `ERR_INVALID_PARAMETER` with `gdMpApi` or unusable cluster options, `ERR_UNAVAILABLE`
+   * when the Redis client cannot be loaded. Ports `WebSocketServer.listen`.
    */
   listen(port: number, options: WebSocketServerOptions | readonly string[] = {}, gdMpApi = false): ErrorCode {
     if (!this.#transport.webSocket.canServe) return ErrorCode.ERR_UNAVAILABLE;
@@ -252,6 +272,11 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
       return ErrorCode.ERR_INVALID_PARAMETER;
     }
     if ((this.tlsKey === null) !== (this.tlsCert === null)) return ErrorCode.ERR_INVALID_PARAMETER;
+    const cluster =
+      settings.cluster === undefined
+        ? null
+        : prepareCluster(settings.cluster, this.#gdMpApi, this.#transport);
+    if (typeof cluster === "number") return cluster;
     const error = this.#connections.listen({
       port,
       bindAddress: this.bindAddress,
@@ -261,6 +286,13 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
     if (error !== ErrorCode.OK) return error;
     this.#listening = true;
     this.#secure = this.tlsKey !== null;
+    if (cluster !== null) {
+      this.#cluster = startCluster(cluster, this.#connections, this.#transport, this.#now, () => {
+        const peer = new WebSocketPeer(this.#options);
+        configurePeer(this, peer);
+        return peer;
+      });
+    }
     return ErrorCode.OK;
   }
 
@@ -273,6 +305,7 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
   poll(): ErrorCode {
     const error = this.#connections.poll(this.pollBudget > 0 ? this.pollBudget : 1);
     if (error !== ErrorCode.OK) this.#listening = false;
+    this.#cluster?.poll();
     return error;
   }
 
@@ -292,6 +325,8 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
    * Packets not read are discarded. Ports `WebSocketServer.stop`.
    */
   stop(): void {
+    this.#cluster?.stop();
+    this.#cluster = null;
     this.#connections.stop(1001);
     this.#listening = false;
     this.#godot3.reset();
@@ -302,24 +337,28 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
     this.stop();
   }
 
-  /** The peer with `id`, or `null`. Ports `WebSocketServer.get_peer`. */
+  /**
+   * The peer with `id`, or `null`; in cluster mode also a peer of another process, whose
+   * sends and close are forwarded to it (docs/cluster.md). Ports `WebSocketServer.get_peer`.
+   */
   getPeer(id: number): WebSocketPeer | null {
-    return this.#connections.peers.get(id) ?? null;
+    return this.#connections.peers.get(id) ?? this.#cluster?.peer(id) ?? null;
   }
 
-  /** Whether a peer with `id` is connected. Ports `WebSocketServer.has_peer`. */
+  /** Whether a peer with `id` is connected (in cluster mode, to any process). Ports `WebSocketServer.has_peer`. */
   hasPeer(id: number): boolean {
-    return this.#connections.peers.has(id);
+    return this.#connections.peers.has(id) || (this.#cluster?.has(id) ?? false);
   }
 
-  /** The ids of the connected peers, in connection order. gdnet addition. */
+  /** The ids of the connected peers, in connection order (in cluster mode, then the other processes' peers). gdnet addition. */
   getPeerIds(): number[] {
-    return [...this.#connections.peers.keys()];
+    const ids = [...this.#connections.peers.keys()];
+    return this.#cluster === null ? ids : this.#cluster.appendIds(ids);
   }
 
-  /** The number of connected peers. gdnet addition. */
+  /** The number of connected peers (in cluster mode, of the whole cluster). gdnet addition. */
   getPeerCount(): number {
-    return this.#connections.peers.size;
+    return this.#connections.peers.size + (this.#cluster?.count ?? 0);
   }
 
   /** A peer's IP address, `""` for an unknown id. Ports `WebSocketServer.get_peer_address`. */
@@ -384,16 +423,22 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
   /**
    * Sends `data` to every open peer except `exceptId`, framed once. A peer whose
    * outbound limits are reached is skipped. `ERR_INVALID_PARAMETER` for an unknown
-   * write mode. gdnet addition.
+   * write mode. In cluster mode every peer of the cluster gets it once (one atomic write
+   * to the other processes), or nobody does: `ERR_OUT_OF_MEMORY` when another process's
+   * inbox is at its limit. gdnet addition.
    */
   broadcast(data: Uint8Array, writeMode: number = WebSocketPeer.WRITE_MODE_BINARY, exceptId = 0): ErrorCode {
     if (!(data instanceof Uint8Array)) throw new TypeError("broadcast expects a Uint8Array");
     if (writeMode !== WebSocketPeer.WRITE_MODE_TEXT && writeMode !== WebSocketPeer.WRITE_MODE_BINARY) {
       return ErrorCode.ERR_INVALID_PARAMETER;
     }
+    const text = writeMode === WebSocketPeer.WRITE_MODE_TEXT;
+    // The cluster's inboxes are checked first: a refused broadcast reaches nobody.
+    const remote = this.#cluster?.broadcast(data, text, exceptId) ?? ErrorCode.OK;
+    if (remote !== ErrorCode.OK) return remote;
     const peers = this.#connections.peers;
     if (peers.size === 0) return ErrorCode.OK;
-    const frame = this.#transport.webSocket.prepareFrame(data, writeMode === WebSocketPeer.WRITE_MODE_TEXT);
+    const frame = this.#transport.webSocket.prepareFrame(data, text);
     for (const peer of peers.values()) if (peer.serverId !== exceptId) peer.sendPrepared(frame);
     return ErrorCode.OK;
   }
@@ -468,6 +513,8 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
     if (this.#connections.peers.size >= this.maxPeers || this.refuseNewConnections) {
       return [503, "server full (HTTP 503)"];
     }
+    if (this.#cluster !== null && !this.#cluster.hasLeasedId)
+      return [503, "no cluster id leased yet (HTTP 503)"];
     const protocol = selectProtocol(request.protocols, this.#supportedProtocols);
     if (protocol === null) {
       const offered = request.protocols.length === 0 ? "none" : request.protocols.join(", ");

@@ -33,6 +33,8 @@ const RECORD_PACKET = 2;
 const RECORD_CLOSE_REQUEST = 3;
 const RECORD_DISCONNECTED = 4;
 const RECORD_REFUSED = 5;
+/** A peer of another process of the cluster joined or left (see ClusterMembership). */
+const RECORD_REMOTE = 6;
 
 /**
  * Units of frame budget a handshake decision costs (an event or a message costs one):
@@ -61,6 +63,8 @@ export interface ServerConnectionsHost {
   closeRequest(id: number, code: number, reason: string): void;
   disconnected(id: number, wasClean: boolean, code: number, reason: string): void;
   refused(address: string, port: number, reason: string): void;
+  /** A peer held by another process of the cluster joined (`true`) or left. */
+  remotePeer(id: number, joined: boolean): void;
 }
 
 /** A server's connections (see the file comment). */
@@ -178,6 +182,11 @@ export class ServerConnections implements StagedEventTarget, WebSocketPeerOwner,
     }
   }
 
+  /** Records that a remote peer joined or left, for a signal in event order at the end of the poll. */
+  recordRemote(id: number, joined: boolean): void {
+    this.#records.push(RECORD_REMOTE, id, joined, undefined);
+  }
+
   /** @internal */
   peerOpened(): void {}
 
@@ -265,6 +274,10 @@ export class ServerConnections implements StagedEventTarget, WebSocketPeerOwner,
       if (records[i] === RECORD_REFUSED) {
         const handshake = records[i + 1] as WebSocketHandshakeRequest;
         host.refused(handshake.remoteAddress, handshake.remotePort, records[i + 2] as string);
+        continue;
+      }
+      if (records[i] === RECORD_REMOTE) {
+        host.remotePeer(records[i + 1] as number, records[i + 2] as boolean);
         continue;
       }
       const peer = records[i + 1] as WebSocketPeer;

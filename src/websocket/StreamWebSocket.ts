@@ -84,10 +84,18 @@ enum Phase {
 }
 
 const EMPTY = new Uint8Array(0);
+/**
+ * A ping is not answered while this many bytes wait to be sent: a remote that floods
+ * pings and never reads would otherwise grow the pong backlog without bound. RFC 6455
+ * lets an endpoint answer only the most recent of several pings.
+ */
+export const PONG_BACKLOG_LIMIT = 64 * 1024;
 const EMPTY_HEADERS: ReadonlyMap<string, string> = new Map();
 
 /** One WebSocket, client or server side, over a {@link StreamConnection}. */
-export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake, StagedEventTarget, FrameHandler {
+export class StreamWebSocket
+  implements WebSocketConnection, WebSocketHandshake, StagedEventTarget, FrameHandler
+{
   readonly #platform: StreamWebSocketPlatform;
   readonly #client: boolean;
   #stream: StreamConnection | null = null;
@@ -300,7 +308,8 @@ export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake,
 
   onPing(data: Uint8Array): void {
     this.#queue.spend(1);
-    if (!this.#closeSent) this.#write(OPCODE_PONG, data);
+    if (this.#closeSent || (this.#stream?.bufferedAmount ?? 0) > PONG_BACKLOG_LIMIT) return;
+    this.#write(OPCODE_PONG, data);
   }
 
   onPong(): void {
@@ -387,7 +396,10 @@ export class StreamWebSocket implements WebSocketConnection, WebSocketHandshake,
     const head = parseHead(text);
     const request = head === null ? 400 : checkClientRequest(head);
     if (typeof request === "number") {
-      this.#failHandshake(request, request === 426 ? "unsupported WebSocket version" : "malformed upgrade request");
+      this.#failHandshake(
+        request,
+        request === 426 ? "unsupported WebSocket version" : "malformed upgrade request",
+      );
       return;
     }
     this.path = request.path;
@@ -514,7 +526,11 @@ export function acceptOverStream(
   socket.serve(
     connection,
     endpoints,
-    { protocols: options.protocols.slice(), headers: options.headers.slice(), maxPayload: options.maxPayload },
+    {
+      protocols: options.protocols.slice(),
+      headers: options.headers.slice(),
+      maxPayload: options.maxPayload,
+    },
     false,
   );
   if (buffered.byteLength > 0) queue.push(socket, STREAM_DATA, buffered);

@@ -1,3 +1,4 @@
+import type { ClusterOptions } from "../cluster/options.js";
 import { ErrorCode } from "../ErrorCode.js";
 import type { WebSocketPeer } from "../WebSocketPeer.js";
 
@@ -34,6 +35,11 @@ export interface WebSocketServerOptions {
    * multiplayer peer speaking the 9-byte-header protocol (see docs/multiplayer.md).
    */
   gdMpApi?: boolean;
+  /**
+   * Makes this server one process of a logical server spanning processes and hosts, on
+   * Redis (or a `MemoryClusterStore`): see docs/cluster.md. Not with `gdMpApi`.
+   */
+  cluster?: ClusterOptions;
 }
 
 /** The settings a server gives every peer it accepts (the properties of `WebSocketServer`). */

@@ -337,7 +337,10 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
       ] as const) {
         const { client, id } = await connect();
         expect(server.disconnectPeer(id, code, reason)).toBe(OK);
-        await world.until([client, server], () => client.getReadyState() === STATE_CLOSED && !server.hasPeer(id));
+        await world.until(
+          [client, server],
+          () => client.getReadyState() === STATE_CLOSED && !server.hasPeer(id),
+        );
         expect(client.getCloseCode()).toBe(code);
         expect(client.getCloseReason()).toBe(reason);
         expect(disconnects.at(-1)).toBe(`${id} true ${code} ${reason}`);
@@ -347,7 +350,9 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
     it("clientDisconnected carries the code and reason of every way a peer ends: remote close, limit, reset", async () => {
       listen({ inboundBufferSize: 16 });
       const disconnects = new Map<number, string>();
-      server.clientDisconnected.connect((id, clean, code, reason) => disconnects.set(id, `${clean} ${code} ${reason}`));
+      server.clientDisconnected.connect((id, clean, code, reason) =>
+        disconnects.set(id, `${clean} ${code} ${reason}`),
+      );
       const remote = await connect();
       const limited = await connect();
       const reset = await connect();

@@ -12,7 +12,10 @@ export class WebSocketTap {
   readonly messages: { connection: number; data: Uint8Array }[] = [];
 
   private constructor(readonly proxy: FaultProxy) {
-    const readers = new Map<number, { head: HeadReader | null; decoder: FrameDecoder; handler: FrameHandler }>();
+    const readers = new Map<
+      number,
+      { head: HeadReader | null; decoder: FrameDecoder; handler: FrameHandler }
+    >();
     proxy.onClientData = (connection, chunk) => {
       let reader = readers.get(connection);
       if (reader === undefined) {

@@ -1,12 +1,12 @@
 import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
 import { ErrorCode } from "../../ErrorCode.js";
+import type { DetachedStream } from "../../StreamPeerTCP.js";
 import { encodeFrame, OPCODE_BINARY, OPCODE_TEXT } from "../../websocket/frames.js";
 import {
   acceptOverStream,
   StreamWebSocket,
   type StreamWebSocketPlatform,
 } from "../../websocket/StreamWebSocket.js";
-import type { DetachedStream } from "../../StreamPeerTCP.js";
 import {
   type PreparedFrame,
   type WebSocketAcceptOptions,
@@ -19,8 +19,8 @@ import {
   WS_SERVER_INCOMING,
   WS_SERVER_LISTENING,
 } from "../websocket.js";
+import type { NetworkHost, PortListener } from "./host.js";
 import type { LinkEnd, MemoryLink } from "./link.js";
-import type { MemoryHost, PortListener } from "./network.js";
 import { MemoryStreamConnection } from "./tcp.js";
 
 /*
@@ -35,7 +35,7 @@ const WILDCARDS = new Set(["*", "0.0.0.0", "::"]);
 const LOCAL_NAMES = new Set(["127.0.0.1", "::1", "localhost"]);
 
 /** Masks and keys from the host's seeded source, so runs repeat. */
-function memoryPlatform(host: MemoryHost): StreamWebSocketPlatform {
+function memoryPlatform(host: NetworkHost): StreamWebSocketPlatform {
   const mask = new Uint8Array(4);
   const maskView = new DataView(mask.buffer);
   return {
@@ -58,7 +58,7 @@ class MemoryWebSocketListener implements WebSocketListener, PortListener {
   #open = true;
 
   constructor(
-    readonly host: MemoryHost,
+    readonly host: NetworkHost,
     readonly platform: StreamWebSocketPlatform,
     readonly localPort: number,
     readonly queue: StagingQueue,
@@ -72,7 +72,12 @@ class MemoryWebSocketListener implements WebSocketListener, PortListener {
     const stream = new MemoryStreamConnection(this.queue, socket);
     socket.serve(
       stream,
-      { localAddress: end.address, localPort: end.port, remoteAddress: client.address, remotePort: client.port },
+      {
+        localAddress: end.address,
+        localPort: end.port,
+        remoteAddress: client.address,
+        remotePort: client.port,
+      },
       null,
       false,
     );
@@ -88,7 +93,7 @@ class MemoryWebSocketListener implements WebSocketListener, PortListener {
 }
 
 /** The WebSocket capability of one host of a {@link MemoryNetwork}. */
-export function createMemoryWebSocketTransport(host: MemoryHost): WebSocketTransport {
+export function createMemoryWebSocketTransport(host: NetworkHost): WebSocketTransport {
   const platform = memoryPlatform(host);
   return {
     canServe: true,
@@ -120,7 +125,15 @@ export function createMemoryWebSocketTransport(host: MemoryHost): WebSocketTrans
     ): WebSocketConnection | ErrorCode {
       const connection = stream.connection;
       if (!(connection instanceof MemoryStreamConnection)) return ErrorCode.ERR_INVALID_PARAMETER;
-      return acceptOverStream(platform, connection, stream.buffered, stream.endpoints, options, queue, target);
+      return acceptOverStream(
+        platform,
+        connection,
+        stream.buffered,
+        stream.endpoints,
+        options,
+        queue,
+        target,
+      );
     },
 
     listen(

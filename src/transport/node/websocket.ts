@@ -25,7 +25,11 @@ import { listenWebSocket } from "./websocket-server.js";
 
 /** The TLS client options of a `wss://` request. */
 function tlsOptions(request: WebSocketConnectRequest): tls.ConnectionOptions {
-  const options: tls.ConnectionOptions = { host: request.host, port: request.port, ALPNProtocols: ["http/1.1"] };
+  const options: tls.ConnectionOptions = {
+    host: request.host,
+    port: request.port,
+    ALPNProtocols: ["http/1.1"],
+  };
   const settings = request.tls;
   let name = net.isIP(request.host) === 0 ? request.host : "";
   if (settings !== null) {
@@ -62,7 +66,12 @@ export function createNodeWebSocketTransport(): WebSocketTransport {
         return webSocket;
       }
       socket.setNoDelay(true);
-      const stream = new NodeStreamConnection(socket, queue, webSocket, request.secure ? "secureConnect" : "connect");
+      const stream = new NodeStreamConnection(
+        socket,
+        queue,
+        webSocket,
+        request.secure ? "secureConnect" : "connect",
+      );
       webSocket.startClient(
         stream,
         request.hostHeader,
