@@ -1,55 +1,12 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import net from "node:net";
+import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { MemoryNetwork, type StreamPeerTCP, TCPServer } from "gdnet";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { freePort, NodeProcess } from "./fixtures/node-process.js";
 
 const run = promisify(execFile);
 const example = (path: string) => fileURLToPath(new URL(`../examples/${path}`, import.meta.url));
-
-/** A Node process whose stdout is kept as lines, and a bounded wait on them. */
-class NodeProcess {
-  readonly lines: string[] = [];
-  readonly child: ChildProcess;
-  #partial = "";
-
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-    this.child.stdout!.setEncoding("utf8");
-    this.child.stdout!.on("data", (chunk: string) => {
-      const parts = (this.#partial + chunk).split("\n");
-      this.#partial = parts.pop()!;
-      this.lines.push(...parts);
-    });
-  }
-
-  count(line: string): number {
-    return this.lines.filter((l) => l === line).length;
-  }
-
-  /** Waits until `done(lines)`; the limit is a hang guard, well under the test's timeout. */
-  async until(what: string, done: (lines: string[]) => boolean, limitMs = 10_000): Promise<void> {
-    const end = performance.now() + limitMs;
-    while (!done(this.lines)) {
-      if (performance.now() > end || this.child.exitCode !== null)
-        throw new Error(`${what}: not seen; output so far:\n${this.lines.join("\n")}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null) this.child.kill("SIGKILL");
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const processes: NodeProcess[] = [];
 afterEach(() => {
