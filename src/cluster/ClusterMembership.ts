@@ -166,6 +166,11 @@ export class ClusterMembership
     return proxy;
   }
 
+  /** Whether an id is leased for the next local peer (without one, handshakes are refused with 503). */
+  get hasLeasedId(): boolean {
+    return this.#pool.length > 0;
+  }
+
   /** A leased id for a new local peer, or 0 when none is left (the handshake is refused). */
   takeId(): number {
     return this.#pool.pop() ?? 0;
