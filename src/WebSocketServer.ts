@@ -361,6 +361,14 @@ export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
     return this.#connections.peers.size + (this.#cluster?.count ?? 0);
   }
 
+  /**
+   * @internal The one queue the server and all its peers stage into: tests of the frame
+   * budget and of the staging bound read its size and watch its drains.
+   */
+  get stagingQueue(): StagingQueue {
+    return this.#connections.queue;
+  }
+
   /** A peer's IP address, `""` for an unknown id. Ports `WebSocketServer.get_peer_address`. */
   getPeerAddress(id: number): string {
     return this.getPeer(id)?.getConnectedHost() ?? "";
