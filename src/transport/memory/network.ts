@@ -4,7 +4,7 @@ import type { HttpTransport } from "../http.js";
 import type { Transport } from "../Transport.js";
 import type { TcpTransport } from "../tcp.js";
 import type { WebSocketTransport } from "../websocket.js";
-import type { HostNetwork, LinkConditions, NetworkHost, PortListener } from "./host.js";
+import type { LinkConditions, PortListener } from "./host.js";
 import { createMemoryHttpTransport } from "./http.js";
 import { type MemoryHttpHandler, type MemoryHttpServer, serveMemoryHttp } from "./http-server.js";
 import { type LinkEnd, MemoryLink } from "./link.js";
@@ -41,7 +41,7 @@ const FIRST_EPHEMERAL_PORT = 49152;
  * complete transport: pass it as the `network` option of any gdnet class to put that
  * object on this host.
  */
-export class MemoryHost implements Transport, NetworkHost {
+export class MemoryHost implements Transport {
   readonly platform = "memory" as const;
   readonly tcp: TcpTransport;
   readonly webSocket: WebSocketTransport;
@@ -105,7 +105,7 @@ export class MemoryHost implements Transport, NetworkHost {
  * visible at the receiver's next `poll()`; with latency L, at its first poll once L ms of
  * virtual time have passed.
  */
-export class MemoryNetwork implements Transport, HostNetwork {
+export class MemoryNetwork implements Transport {
   readonly platform = "memory" as const;
   /** The seeded random source used for peer ids and every other random choice. */
   readonly random: RandomSource;
