@@ -185,7 +185,11 @@ describe("HTTPRequest against hostile servers", () => {
       const hostile = hostileRequest();
       const { request, completion, completions } = hostile;
       request.bodySizeLimit = MIB;
-      expect(request.request(url(`/gzip-bomb?mib=64&length=${withLength ? 1 : 0}`))).toBe(OK);
+      // Without a length, 32 GiB once inflated: the server writes all of its 32 MB at
+      // once. With one, 960 MiB: its 1 MB of compressed length stays under the limit,
+      // which a larger Content-Length would fail at the headers.
+      const mib = withLength ? 960 : 32768;
+      expect(request.request(url(`/gzip-bomb?mib=${mib}&length=${withLength ? 1 : 0}`))).toBe(OK);
       await pollUntil(request, () => request.getHttpClientStatus() === HTTPClient.STATUS_BODY);
       // No poll from here: the exchange itself must notice the limit and stop.
       await waitFor(() => hostile.exchange.released);
@@ -218,6 +222,27 @@ describe("HTTPRequest against hostile servers", () => {
       expect(done.body.every((byte) => byte === 0)).toBe(true);
     });
   }
+
+  it("a 32 GiB gzip bomb and no limit: each poll lets at most the staging budget through", async () => {
+    const hostile = hostileRequest();
+    const { request, completions } = hostile;
+    expect(request.request(url("/gzip-bomb?mib=32768"))).toBe(OK);
+    await pollUntil(request, () => request.getHttpClientStatus() === HTTPClient.STATUS_BODY);
+    let decoded = 0;
+    for (let cycle = 0; cycle < 5; cycle++) {
+      await waitFor(() => hostile.exchange.holding);
+      for (let i = 0; i < 10; i++) await sleep(5);
+      expect(hostile.exchange.stagedBodyBytes).toBeLessThanOrEqual(STAGING_BYTES_LIMIT + CHUNK);
+      expect(hostile.exchange.bufferedBodyBytes).toBeLessThanOrEqual(4 * CHUNK);
+      decoded += hostile.exchange.stagedBodyBytes;
+      request.poll();
+      expect(hostile.exchange.holding).toBe(false);
+    }
+    expect(decoded).toBeGreaterThanOrEqual(5 * STAGING_BYTES_LIMIT);
+    expect(completions).toHaveLength(0);
+    request.cancelRequest();
+    await waitFor(() => closedFor("/gzip-bomb") !== undefined);
+  });
 
   it("a large plain body is read only up to the staging budget between two polls, and nothing is lost", async () => {
     const hostile = hostileRequest();
