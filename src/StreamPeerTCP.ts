@@ -6,6 +6,7 @@ import { StreamPeer } from "./StreamPeer.js";
 import { resolveNetwork } from "./transport/defaultTransport.js";
 import type { NetworkOptions, Transport } from "./transport/Transport.js";
 import {
+  type DetachedStream,
   STREAM_CONNECTED,
   STREAM_DATA,
   STREAM_END,
@@ -14,28 +15,13 @@ import {
   type StreamEndpoints,
 } from "./transport/tcp.js";
 
+// Defined with the transport interface it belongs to; re-exported for its importers.
+export type { DetachedStream } from "./transport/tcp.js";
+
 const EMPTY = new Uint8Array(0);
 
 /** Received bytes past which reading from the network pauses until the game reads. */
 const RECEIVE_PAUSE_THRESHOLD = 4 * 1024 * 1024;
-
-/**
- * A TCP connection handed from a `StreamPeerTCP` to another owner, with the bytes it had
- * received and not yet read: what `WebSocketPeer.acceptStream` gives a transport's
- * `accept`. Part of the transport interface; games never hold one.
- */
-export interface DetachedStream {
-  /** The open connection, no longer read by the `StreamPeerTCP`. */
-  connection: StreamConnection;
-  /** Bytes already received and not yet read. */
-  buffered: Uint8Array;
-  /** Both ends' addresses and ports. */
-  endpoints: StreamEndpoints;
-  /** The transport the connection belongs to. */
-  transport: Transport;
-  /** The clock of the peer it came from. */
-  now: Clock;
-}
 
 /**
  * A TCP connection, driven by `poll()`.

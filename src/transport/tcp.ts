@@ -1,5 +1,7 @@
+import type { Clock } from "../core/Clock.js";
 import type { StagedEventTarget, StagingQueue } from "../core/StagingQueue.js";
 import type { ErrorCode } from "../ErrorCode.js";
+import type { Transport } from "./Transport.js";
 
 /*
  * The byte-stream part of the transport interface. Platform code (node:net, the
@@ -128,4 +130,22 @@ export interface TcpTransport {
     queue: StagingQueue,
     target: StagedEventTarget,
   ): TcpListener | ErrorCode;
+}
+
+/**
+ * A TCP connection handed from a `StreamPeerTCP` to another owner, with the bytes it had
+ * received and not yet read: what `WebSocketPeer.acceptStream` gives a transport's
+ * `accept`. Part of the transport interface; games never hold one.
+ */
+export interface DetachedStream {
+  /** The open connection, no longer read by the `StreamPeerTCP`. */
+  connection: StreamConnection;
+  /** Bytes already received and not yet read. */
+  buffered: Uint8Array;
+  /** Both ends' addresses and ports. */
+  endpoints: StreamEndpoints;
+  /** The transport the connection belongs to. */
+  transport: Transport;
+  /** The clock of the peer it came from. */
+  now: Clock;
 }
