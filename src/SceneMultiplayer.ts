@@ -7,39 +7,23 @@ import {
   TARGET_PEER_BROADCAST,
   TRANSFER_MODE_RELIABLE,
 } from "./multiplayer/constants.js";
-import {
-  GODOT3_COMMAND_CONFIRM_PATH,
-  GODOT3_COMMAND_RAW,
-  GODOT3_COMMAND_SIMPLIFY_PATH,
-  godot3ConfirmPath,
-} from "./multiplayer/godot3-protocol.js";
+import { GODOT3_COMMAND_CONFIRM_PATH, GODOT3_COMMAND_RAW } from "./multiplayer/godot3-protocol.js";
 import {
   SCENE_COMMAND_MASK,
   SCENE_COMMAND_RAW,
   SCENE_COMMAND_SYNC,
   SCENE_COMMAND_SYS,
-  SYS_ADD_PEER,
-  SYS_DEL_PEER,
-  SYS_HEADER_SIZE,
-  SYS_RELAY,
-  sysPeer,
 } from "./multiplayer/godot4-protocol.js";
-import type { RpcConfig } from "./multiplayer/rpc/rpc-declarations.js";
+import { Godot3RpcMode } from "./multiplayer/rpc/Godot3RPCInterface.js";
 import {
   RPC_MODE_ANY_PEER,
   RPC_MODE_AUTHORITY,
   RPC_MODE_DISABLED,
-  RpcDeclarations,
-  relativePath,
+  type RpcConfig,
 } from "./multiplayer/rpc/rpc-declarations.js";
-import { SceneCacheInterface } from "./multiplayer/rpc/SceneCacheInterface.js";
-import { type RpcHost, type RpcRefusal, SceneRPCInterface } from "./multiplayer/rpc/SceneRPCInterface.js";
-import {
-  announceJoin,
-  announceLeave,
-  relayFromClient,
-  sendThroughServer,
-} from "./multiplayer/scene-relay.js";
+import type { RpcRefusal } from "./multiplayer/rpc/SceneRPCInterface.js";
+import { SceneRpc } from "./multiplayer/rpc/SceneRpc.js";
+import { announceJoin, announceLeave, processSys, sendCommand } from "./multiplayer/scene-relay.js";
 import { Signal } from "./Signal.js";
 
 const SERVER_ID = 1;
@@ -75,6 +59,14 @@ export class SceneMultiplayer {
    * Ports `MultiplayerAPI.RPC_MODE_AUTHORITY` (2), `@rpc`'s default.
    */
   static readonly RPC_MODE_AUTHORITY = RPC_MODE_AUTHORITY;
+  /**
+   * Godot 3's RPC modes (`REMOTE` 1, `MASTER` 2, `PUPPET` 3, `REMOTESYNC` 4, `MASTERSYNC`
+   * 5, `PUPPETSYNC` 6, `DISABLED` 0), for `rpcConfig` over a Godot 3 peer, where the
+   * server is the master of every node unless `setMultiplayerAuthority` says otherwise.
+   * Ports Godot 3's `MultiplayerAPI.RPCMode`; kept apart from the Godot 4 constants,
+   * whose numbers mean other things.
+   */
+  static readonly Godot3RpcMode = Godot3RpcMode;
 
   /** A peer joined (on a client: 1 when connected, then each other peer). Ports `peer_connected(id)`. */
   readonly peerConnected = new Signal<[id: number]>();
@@ -134,9 +126,17 @@ export class SceneMultiplayer {
   #remoteSenderId = 0;
   readonly #onPeerConnected = (id: number): void => this.#addPeer(id);
   readonly #onPeerDisconnected = (id: number): void => this.#deletePeer(id);
-  readonly #declarations = new RpcDeclarations();
-  readonly #pathCache = new SceneCacheInterface();
-  readonly #rpc = new SceneRPCInterface(this.#rpcHost(), this, this.#declarations, this.#pathCache);
+  readonly #rpc = new SceneRpc(
+    {
+      peer: () => this.#peer,
+      connectedPeers: () => this.#connected,
+      sendCommand: (to, packet) =>
+        this.#peer === null ? ErrorCode.ERR_UNCONFIGURED : this.#sendCommand(this.#peer, to, packet),
+      emitAs: (sender, emit) => this.#emitAs(sender, emit),
+      confirmPaths: () => this.confirmPaths,
+    },
+    this,
+  );
 
   /** Creates the API, optionally over `peer` (see {@link SceneMultiplayer.multiplayerPeer}). */
   constructor(peer: MultiplayerPeerApi | null = null) {
@@ -190,7 +190,7 @@ export class SceneMultiplayer {
       const sender = peer.getPacketPeer();
       const packet = peer.getPacket();
       if (this.#connected.has(sender) && packet.byteLength > 0) {
-        if (peer.godotVersion === 3) this.#processGodot3(peer, sender, packet);
+        if (peer.godotVersion === 3) this.#processGodot3(sender, packet);
         else this.#processGodot4(peer, sender, packet);
       }
       this.#updateStatus();
@@ -290,7 +290,7 @@ export class SceneMultiplayer {
    * named by its path, as gdnet has no scene tree.
    */
   rpcConfig(path: string, method: string, config: RpcConfig | null): void {
-    this.#declarations.declare(path, method, config);
+    this.#rpc.config(path, method, config);
   }
 
   /**
@@ -301,11 +301,12 @@ export class SceneMultiplayer {
    * `ERR_INVALID_PARAMETER` for an undeclared method (or this peer's own id without
    * `callLocal`), the encoder's error for an argument with no Godot type; `OK` otherwise,
    * also for an unknown peer (nothing is sent, as Godot). A peer whose checksum for this
-   * path did not match is skipped. Godot 3 peers are not supported yet (`ERR_UNAVAILABLE`).
-   * Ports `MultiplayerAPI.rpc(peer, object, method, arguments)` (`Node.rpc_id`).
+   * path did not match is skipped. Over a Godot 3 peer, Godot 3's rules apply: method
+   * names on the wire, and the `*SYNC` modes (not `callLocal`) run the method here too.
+   * Ports `MultiplayerAPI.rpc(peer, object, method, arguments)` (`Node.rpc_id`; Godot 3's
+   * `MultiplayerAPI.rpcp`).
    */
   rpc(peer: number, path: string, method: string, args: readonly unknown[] = []): ErrorCode {
-    if (this.#peer?.godotVersion === 3) return ErrorCode.ERR_UNAVAILABLE;
     return this.#rpc.rpc(Math.trunc(peer) | 0, path, method, args);
   }
 
@@ -315,12 +316,12 @@ export class SceneMultiplayer {
    * node is named by its path, and children do not inherit it.
    */
   setMultiplayerAuthority(path: string, peerId: number): void {
-    this.#declarations.setAuthority(path, Math.trunc(peerId) | 0);
+    this.#rpc.setAuthority(path, Math.trunc(peerId) | 0);
   }
 
   /** The multiplayer authority of the node at `path` (1 unless set). Ports `Node.get_multiplayer_authority()`. */
   getMultiplayerAuthority(path: string): number {
-    return this.#declarations.authorityOf(relativePath(path));
+    return this.#rpc.authorityOf(path);
   }
 
   /**
@@ -329,43 +330,35 @@ export class SceneMultiplayer {
    * has no limit).
    */
   get maxPathCacheEntries(): number {
-    return this.#pathCache.maxEntriesPerPeer;
+    return this.#rpc.maxEntriesPerPeer;
   }
 
   /** Sets the limit (at least 1). */
   set maxPathCacheEntries(count: number) {
-    this.#pathCache.maxEntriesPerPeer = Math.max(1, Math.trunc(count) || 1);
+    this.#rpc.maxEntriesPerPeer = Math.max(1, Math.trunc(count) || 1);
   }
 
   /** The node paths the remote peers announced and that are kept, all peers together. gdnet addition. */
   getPathCacheSize(): number {
-    return this.#pathCache.size;
+    return this.#rpc.cacheSize;
   }
 
   /** Forgets the connected peers (no signal). Ports `clear`. */
   clear(): void {
     this.#lastStatus = CONNECTION_DISCONNECTED;
     this.#connected.clear();
-    this.#pathCache.clear();
+    this.#rpc.clear();
   }
 
-  /** What the RPC layer uses of this object. */
-  #rpcHost(): RpcHost {
-    return {
-      peer: () => this.#peer,
-      connectedPeers: () => this.#connected,
-      sendCommand: (to, packet) =>
-        this.#peer === null ? ErrorCode.ERR_UNCONFIGURED : this.#sendCommand(this.#peer, to, packet),
-      emitAs: (sender, emit) => {
-        const previous = this.#remoteSenderId;
-        this.#remoteSenderId = sender;
-        try {
-          emit();
-        } finally {
-          this.#remoteSenderId = previous;
-        }
-      },
-    };
+  /** Runs `emit` with `getRemoteSenderId()` answering `sender`. */
+  #emitAs(sender: number, emit: () => void): void {
+    const previous = this.#remoteSenderId;
+    this.#remoteSenderId = sender;
+    try {
+      emit();
+    } finally {
+      this.#remoteSenderId = previous;
+    }
   }
 
   #updateStatus(): void {
@@ -397,7 +390,7 @@ export class SceneMultiplayer {
   #deletePeer(id: number): void {
     const peer = this.#peer;
     if (peer === null || !this.#connected.delete(id)) return;
-    this.#pathCache.removePeer(id);
+    this.#rpc.removePeer(id);
     if (this.#relaysAsServer(peer)) announceLeave(peer, this.#connected, id);
     this.peerDisconnected.emit(id);
   }
@@ -408,44 +401,27 @@ export class SceneMultiplayer {
   }
 
   #processGodot4(peer: MultiplayerPeerApi, sender: number, packet: Uint8Array): void {
-    if ((packet[0]! & SCENE_COMMAND_MASK) !== SCENE_COMMAND_SYS) {
-      this.#processScene(sender, packet);
-      return;
-    }
-    if (packet.byteLength < SYS_HEADER_SIZE || !this.serverRelay || !peer.isServerRelaySupported()) return;
-    const command = packet[1];
-    const id = sysPeer(packet);
-    const isServer = peer.getUniqueId() === SERVER_ID;
-    if (command === SYS_ADD_PEER || command === SYS_DEL_PEER) {
-      if (isServer || sender !== SERVER_ID || id === SERVER_ID || id === peer.getUniqueId()) return;
-      if (command === SYS_ADD_PEER) this.#addPeer(id);
-      else this.#deletePeer(id);
-      return;
-    }
-    if (command !== SYS_RELAY || packet.byteLength <= SYS_HEADER_SIZE) return;
-    const inner = packet.subarray(SYS_HEADER_SIZE);
-    if (!isServer) {
-      if (sender === SERVER_ID) this.#processScene(id, inner);
-      return;
-    }
-    if (relayFromClient(peer, this.#connected, sender, id, inner)) this.#processScene(sender, inner);
+    if ((packet[0]! & SCENE_COMMAND_MASK) !== SCENE_COMMAND_SYS) this.#processScene(sender, packet);
+    else if (this.serverRelay && peer.isServerRelaySupported())
+      processSys(peer, this.#connected, sender, packet, this.#sysHandlers);
   }
+
+  readonly #sysHandlers = {
+    addPeer: (id: number) => this.#addPeer(id),
+    deletePeer: (id: number) => this.#deletePeer(id),
+    processScene: (sender: number, packet: Uint8Array) => this.#processScene(sender, packet),
+  };
 
   /** A Godot 4 scene packet from `sender`: the RPC layer's if it is about a declared path, else delivered. */
   #processScene(sender: number, packet: Uint8Array): void {
-    if (!this.#rpc.process(sender, packet))
+    if (!this.#rpc.process(4, sender, packet))
       this.#deliver(sender, packet, SCENE_COMMAND_RAW, SCENE_COMMAND_SYNC);
   }
 
-  #processGodot3(peer: MultiplayerPeerApi, sender: number, packet: Uint8Array): void {
-    if (this.confirmPaths && (packet[0]! & SCENE_COMMAND_MASK) === GODOT3_COMMAND_SIMPLIFY_PATH) {
-      const answer = godot3ConfirmPath(packet);
-      if (answer !== null) {
-        peer.setTargetPeer(sender);
-        peer.putPacket(answer);
-      }
-    }
-    this.#deliver(sender, packet, GODOT3_COMMAND_RAW, GODOT3_COMMAND_CONFIRM_PATH);
+  /** A Godot 3 MultiplayerAPI packet: the RPC layer's (which also answers SIMPLIFY_PATH), else delivered. */
+  #processGodot3(sender: number, packet: Uint8Array): void {
+    if (!this.#rpc.process(3, sender, packet))
+      this.#deliver(sender, packet, GODOT3_COMMAND_RAW, GODOT3_COMMAND_CONFIRM_PATH);
   }
 
   /**
@@ -469,24 +445,6 @@ export class SceneMultiplayer {
 
   /** Godot 4's `send_command`: through the server's relay from a client, directly from a server. */
   #sendCommand(peer: MultiplayerPeerApi, to: number, packet: Uint8Array): ErrorCode {
-    if (
-      this.serverRelay &&
-      peer.isServerRelaySupported() &&
-      peer.getUniqueId() !== SERVER_ID &&
-      to !== SERVER_ID
-    ) {
-      return sendThroughServer(peer, to, packet);
-    }
-    if (to > 0) {
-      if (!this.#connected.has(to)) return ErrorCode.ERR_INVALID_PARAMETER;
-      peer.setTargetPeer(to);
-      return peer.putPacket(packet);
-    }
-    for (const id of this.#connected) {
-      if (to !== TARGET_PEER_BROADCAST && id === -to) continue;
-      peer.setTargetPeer(id);
-      peer.putPacket(packet);
-    }
-    return ErrorCode.OK;
+    return sendCommand(peer, this.#connected, this.serverRelay && peer.isServerRelaySupported(), to, packet);
   }
 }

@@ -4,10 +4,18 @@
  * header's peer id from the target to the source.
  */
 
-import type { ErrorCode } from "../ErrorCode.js";
+import { ErrorCode } from "../ErrorCode.js";
 import type { MultiplayerPeerApi } from "../MultiplayerPeer.js";
-import { TARGET_PEER_SERVER } from "./constants.js";
-import { encodeRelay, encodeSys, SYS_ADD_PEER, SYS_DEL_PEER } from "./godot4-protocol.js";
+import { TARGET_PEER_BROADCAST, TARGET_PEER_SERVER } from "./constants.js";
+import {
+  encodeRelay,
+  encodeSys,
+  SYS_ADD_PEER,
+  SYS_DEL_PEER,
+  SYS_HEADER_SIZE,
+  SYS_RELAY,
+  sysPeer,
+} from "./godot4-protocol.js";
 
 /** Peer `id` joined: ADD_PEER(id) to every connected peer, and ADD_PEER(each of them) to `id`. */
 export function announceJoin(peer: MultiplayerPeerApi, connected: ReadonlySet<number>, id: number): void {
@@ -65,4 +73,72 @@ export function relayFromClient(
 export function sendThroughServer(peer: MultiplayerPeerApi, target: number, packet: Uint8Array): ErrorCode {
   peer.setTargetPeer(TARGET_PEER_SERVER);
   return peer.putPacket(encodeRelay(target, packet));
+}
+
+/** What a Godot 4 SYS packet can ask of SceneMultiplayer. */
+export interface SysHandlers {
+  addPeer(id: number): void;
+  deletePeer(id: number): void;
+  /** A scene packet relayed from `sender` (the original source). */
+  processScene(sender: number, packet: Uint8Array): void;
+}
+
+/**
+ * A SYS packet from `sender`: a client takes ADD_PEER/DEL_PEER and relayed packets from
+ * the server; a server forwards a client's relay and processes it too when it is among
+ * the targets. Anything else (AUTH, short packets, announcements from a client) is dropped.
+ */
+export function processSys(
+  peer: MultiplayerPeerApi,
+  connected: ReadonlySet<number>,
+  sender: number,
+  packet: Uint8Array,
+  handlers: SysHandlers,
+): void {
+  if (packet.byteLength < SYS_HEADER_SIZE) return;
+  const command = packet[1];
+  const id = sysPeer(packet);
+  const isServer = peer.getUniqueId() === TARGET_PEER_SERVER;
+  if (command === SYS_ADD_PEER || command === SYS_DEL_PEER) {
+    if (isServer || sender !== TARGET_PEER_SERVER || id === TARGET_PEER_SERVER || id === peer.getUniqueId())
+      return;
+    if (command === SYS_ADD_PEER) handlers.addPeer(id);
+    else handlers.deletePeer(id);
+    return;
+  }
+  if (command !== SYS_RELAY || packet.byteLength <= SYS_HEADER_SIZE) return;
+  const inner = packet.subarray(SYS_HEADER_SIZE);
+  if (!isServer) {
+    if (sender === TARGET_PEER_SERVER) handlers.processScene(id, inner);
+    return;
+  }
+  if (relayFromClient(peer, connected, sender, id, inner)) handlers.processScene(sender, inner);
+}
+
+/**
+ * Godot 4's `send_command`: a packet for peer `to` (0 everyone, `-id` all but `id`) goes
+ * through the server's relay from a client (with `relay`), directly from a server.
+ * `ERR_INVALID_PARAMETER` for a peer that is not connected.
+ */
+export function sendCommand(
+  peer: MultiplayerPeerApi,
+  connected: ReadonlySet<number>,
+  relay: boolean,
+  to: number,
+  packet: Uint8Array,
+): ErrorCode {
+  if (relay && peer.getUniqueId() !== TARGET_PEER_SERVER && to !== TARGET_PEER_SERVER) {
+    return sendThroughServer(peer, to, packet);
+  }
+  if (to > 0) {
+    if (!connected.has(to)) return ErrorCode.ERR_INVALID_PARAMETER;
+    peer.setTargetPeer(to);
+    return peer.putPacket(packet);
+  }
+  for (const id of connected) {
+    if (to !== TARGET_PEER_BROADCAST && id === -to) continue;
+    peer.setTargetPeer(id);
+    peer.putPacket(packet);
+  }
+  return ErrorCode.OK;
 }
