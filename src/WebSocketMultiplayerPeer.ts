@@ -1,3 +1,4 @@
+import type { ClusterOptions } from "./cluster/options.js";
 import type { Clock } from "./core/Clock.js";
 import { ErrorCode } from "./ErrorCode.js";
 import { MultiplayerPeer } from "./MultiplayerPeer.js";
@@ -54,6 +55,8 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   #client: WebSocketPeer | null = null;
   /** The connected peers by id (a client has only the server, 1). */
   readonly #peers = new Map<number, WebSocketPeer>();
+  /** The connected peers held by other processes of the cluster (cluster mode). */
+  readonly #remote = new Set<number>();
   /** Peers disconnected without `force`: reported at the next poll. */
   #leaving: number[] = [];
   readonly #incoming = new IncomingPackets();
@@ -97,10 +100,17 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   /**
    * Listens on `port` (0 picks a free one; see `getLocalPort`) and becomes CONNECTED with
    * id 1 at once. `ERR_ALREADY_IN_USE` unless disconnected; `ERR_INVALID_PARAMETER` for
-   * client TLS options; otherwise the errors of `WebSocketServer.listen`.
+   * client TLS options; otherwise the errors of `WebSocketServer.listen`. With
+   * `options.cluster` (a gdnet addition) the server is one process of a logical server
+   * (docs/cluster.md): the peers of the other processes are peers here too.
    * Ports `create_server(port, bind_address, tls_server_options)`.
    */
-  createServer(port: number, bindAddress = "*", tlsOptions: TLSOptions | null = null): ErrorCode {
+  createServer(
+    port: number,
+    bindAddress = "*",
+    tlsOptions: TLSOptions | null = null,
+    options: { cluster?: ClusterOptions } = {},
+  ): ErrorCode {
     if (this.#status !== CONNECTION_DISCONNECTED) return ErrorCode.ERR_ALREADY_IN_USE;
     if (tlsOptions !== null && !tlsOptions.isServer()) return ErrorCode.ERR_INVALID_PARAMETER;
     const server = this.#server ?? this.#createServer();
@@ -114,6 +124,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
       outboundBufferSize: this.outboundBufferSize,
       maxQueuedPackets: this.maxQueuedPackets,
       handshakeTimeout: this.#handshakeTimeout,
+      cluster: options.cluster,
     });
     if (error !== ErrorCode.OK) return error;
     this.#start(SERVER_ID, CONNECTION_CONNECTED);
@@ -176,6 +187,15 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
   /** One of the `CONNECTION_*` constants, as of the last poll. Ports `get_connection_status`. */
   getConnectionStatus(): number {
     return this.#status;
+  }
+
+  /**
+   * Whether connected peer `id` is held by another process of the cluster (cluster mode;
+   * see docs/cluster.md). {@link SceneMultiplayer} announces peers to local clients only.
+   * gdnet addition.
+   */
+  isRemotePeer(id: number): boolean {
+    return this.#remote.has(id);
   }
 
   /** True: {@link SceneMultiplayer} relays between clients. Ports `is_server_relay_supported`. */
@@ -305,6 +325,19 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     // A client that sent a close frame is no longer open: Godot 4 removes it at once.
     server.clientCloseRequest.connect((id) => this.#remove(id));
     server.clientDisconnected.connect((id) => this.#remove(id));
+    // Cluster mode: the peers of the other processes are peers of this one too (their
+    // sends are forwarded to their holders); local ones were added by clientConnected.
+    server.peerConnected.connect((id) => {
+      const peer = server.getPeer(id);
+      // A local client refused above (its id could not be sent) is closed already.
+      if (this.#peers.has(id) || peer === null || peer.getReadyState() !== WebSocketPeer.STATE_OPEN) return;
+      this.#remote.add(id);
+      this.#peers.set(id, peer);
+      this.peerConnected.emit(id);
+    });
+    server.peerDisconnected.connect((id) => {
+      if (this.#remote.delete(id)) this.#remove(id);
+    });
     this.#server = server;
     return server;
   }
@@ -313,6 +346,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     this.#uniqueId = id;
     this.#status = status;
     this.#peers.clear();
+    this.#remote.clear();
     this.#leaving = [];
     this.#incoming.clear();
     this.#incoming.setLimits(this.maxQueuedPackets, this.inboundBufferSize);
@@ -322,6 +356,7 @@ export class WebSocketMultiplayerPeer extends MultiplayerPeer {
     this.#status = CONNECTION_DISCONNECTED;
     this.#uniqueId = 0;
     this.#peers.clear();
+    this.#remote.clear();
     this.#leaving = [];
   }
 
