@@ -49,14 +49,16 @@ export function describeWithGodot4(name: string, body: (godot: () => Godot4Brows
  */
 export async function pollUntilSettled<T>(objects: { poll(): unknown }[], promise: Promise<T>): Promise<T> {
   let settled = false;
-  const watched = promise.finally(() => {
+  const markSettled = () => {
     settled = true;
-  });
+  };
+  // Handled at once, so a rejection is not reported as unhandled while the loop runs.
+  promise.then(markSettled, markSettled);
   while (!settled) {
     for (const object of objects) object.poll();
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  return watched;
+  return promise;
 }
 
 /**
