@@ -5,10 +5,13 @@ import {
   ERR_UNCONFIGURED,
   Float,
   MultiplayerPeer,
+  type MultiplayerPeerApi,
   OK,
   SceneMultiplayer,
   Vector2,
+  WebSocketClient,
   WebSocketMultiplayerPeer,
+  WebSocketServer,
 } from "../../src/index.js";
 import type { ContractWorld, Pollable } from "./world.js";
 
@@ -26,10 +29,20 @@ function declareScene(multiplayer: SceneMultiplayer): void {
   multiplayer.rpcConfig("/root/Game/Players/*", "ping", { rpcMode: RPC_MODE_ANY_PEER });
 }
 
+/** The same scene in a Godot 3 game (`remote`, `remotesync`, `puppet`, `master` functions). */
+function declareGodot3Scene(multiplayer: SceneMultiplayer): void {
+  const { REMOTE, REMOTESYNC, PUPPET, MASTER } = SceneMultiplayer.Godot3RpcMode;
+  multiplayer.rpcConfig("/root/Game", "hello_server", { rpcMode: REMOTE });
+  multiplayer.rpcConfig("/root/Game", "from_server", { rpcMode: PUPPET });
+  multiplayer.rpcConfig("/root/Game", "to_master", { rpcMode: MASTER });
+  multiplayer.rpcConfig("/root/Game", "chat", { rpcMode: REMOTESYNC });
+  multiplayer.rpcConfig("/root/Game/Players/*", "move", { rpcMode: PUPPET });
+}
+
 /** A SceneMultiplayer whose RPC traffic is recorded as strings. */
-function recorded(peer: WebSocketMultiplayerPeer) {
+function recorded(peer: MultiplayerPeerApi, declare = declareScene) {
   const multiplayer = new SceneMultiplayer(peer);
-  declareScene(multiplayer);
+  declare(multiplayer);
   const calls: string[] = [];
   const refusals: string[] = [];
   const scene: string[] = [];
@@ -248,6 +261,117 @@ export function defineRpcContract(makeWorld: () => ContractWorld): void {
       a.peer.disconnectPeer(1);
       await world.until(everyone, () => host.multiplayer.getPeers().length === 0);
       expect(host.multiplayer.getPathCacheSize()).toBe(0);
+    });
+  });
+
+  describe("RPCs, Godot 3 (SceneMultiplayer over WebSocketServer/WebSocketClient with gdMpApi)", () => {
+    let world: ContractWorld;
+    let serverPeer: WebSocketServer;
+    let host: ReturnType<typeof recorded>;
+    let everyone: Pollable[];
+
+    beforeEach(() => {
+      world = makeWorld();
+      serverPeer = new WebSocketServer(world.options);
+      expect(serverPeer.listen(0, { gdMpApi: true })).toBe(OK);
+      host = recorded(serverPeer, declareGodot3Scene);
+      everyone = [host.multiplayer];
+    });
+
+    afterEach(async () => {
+      serverPeer.stop();
+      await world.dispose();
+    });
+
+    async function join() {
+      const peer = new WebSocketClient(world.options);
+      expect(peer.connectToUrl(`ws://${world.host}:${serverPeer.getLocalPort()}/`, [], true)).toBe(OK);
+      const player = recorded(peer, declareGodot3Scene);
+      everyone.push(player.multiplayer);
+      await world.until(
+        everyone,
+        () =>
+          player.multiplayer.getUniqueId() !== 0 &&
+          host.multiplayer.getPeers().includes(player.multiplayer.getUniqueId()),
+      );
+      return { ...player, id: player.multiplayer.getUniqueId(), peer };
+    }
+
+    it("the server's puppet RPC reaches one client, every client, or all but one; a client's rpc_id(1) to a remote function arrives", async () => {
+      const [a, b] = [await join(), await join()];
+      await world.until(
+        everyone,
+        () => a.multiplayer.getPeers().length === 2 && b.multiplayer.getPeers().length === 2,
+      );
+      const args = [
+        "welcome",
+        7,
+        new Float(2.5),
+        new Vector2(1.5, -2),
+        new Map<string, unknown>([["id", a.id]]),
+        [1, "two"],
+      ];
+      expect(host.multiplayer.rpc(a.id, "/root/Game", "from_server", args)).toBe(OK);
+      for (const round of ["first", "second"]) {
+        expect(host.multiplayer.rpc(0, "/root/Game", "from_server", [round])).toBe(OK);
+        expect(host.multiplayer.rpc(-a.id, "/root/Game", "from_server", [`${round}, not a`])).toBe(OK);
+      }
+      expect(a.multiplayer.rpc(1, "/root/Game", "hello_server", ["hi", 7, new Vector2(1.5, -2)])).toBe(OK);
+      await world.until(
+        everyone,
+        () => a.calls.length === 3 && b.calls.length === 4 && host.calls.length === 1,
+      );
+      await world.frame(everyone);
+      expect(a.calls).toEqual([
+        `1 /root/Game from_server("welcome", int 7, float 2.5, Vector2(1.5, -2), {id: int ${a.id}}, [int 1, "two"]) as 1`,
+        '1 /root/Game from_server("first") as 1',
+        '1 /root/Game from_server("second") as 1',
+      ]);
+      expect(b.calls).toEqual([
+        '1 /root/Game from_server("first") as 1',
+        '1 /root/Game from_server("first, not a") as 1',
+        '1 /root/Game from_server("second") as 1',
+        '1 /root/Game from_server("second, not a") as 1',
+      ]);
+      expect(host.calls).toEqual([
+        `${a.id} /root/Game hello_server("hi", int 7, Vector2(1.5, -2)) as ${a.id}`,
+      ]);
+    });
+
+    it("modes are enforced by the receiver: puppet refused on the master, master refused off it; remotesync reaches everyone and runs on the caller", async () => {
+      const [a, b] = [await join(), await join()];
+      await world.until(everyone, () => a.multiplayer.getPeers().length === 2);
+      expect(a.multiplayer.rpc(1, "/root/Game", "from_server", ["puppet to the master"])).toBe(OK);
+      expect(a.multiplayer.rpc(1, "/root/Game", "to_master", ["master"])).toBe(OK);
+      expect(a.multiplayer.rpc(b.id, "/root/Game", "to_master", ["b is no master"])).toBe(OK);
+      expect(a.multiplayer.rpc(0, "/root/Game", "chat", ["to all"])).toBe(OK);
+      expect(a.calls).toEqual([`${a.id} /root/Game chat("to all") as ${a.id}`]);
+      await world.until(
+        everyone,
+        () => host.calls.length === 2 && b.calls.length === 1 && b.refusals.length === 1,
+      );
+      expect(host.calls).toEqual([
+        `${a.id} /root/Game to_master("master") as ${a.id}`,
+        `${a.id} /root/Game chat("to all") as ${a.id}`,
+      ]);
+      expect(host.refusals).toEqual([`${a.id} /root/Game from_server not_allowed`]);
+      expect(b.calls).toEqual([`${a.id} /root/Game chat("to all") as ${a.id}`]);
+      expect(b.refusals).toEqual([`${a.id} /root/Game to_master not_allowed`]);
+      // The master's own master call runs only here; a remote-only call to yourself is refused.
+      expect(host.multiplayer.rpc(0, "/root/Game", "to_master", ["self"])).toBe(OK);
+      expect(host.calls.at(-1)).toBe('1 /root/Game to_master("self") as 1');
+      expect(host.multiplayer.rpc(1, "/root/Game", "hello_server", [])).toBe(ERR_INVALID_PARAMETER);
+    });
+
+    it("a client-owned node: its master's puppet calls arrive, another client's are refused", async () => {
+      const [owner, other] = [await join(), await join()];
+      const player = `/root/Game/Players/${owner.id}`;
+      for (const side of [host, owner, other]) side.multiplayer.setMultiplayerAuthority(player, owner.id);
+      expect(owner.multiplayer.rpc(1, player, "move", [new Vector2(1, 2)])).toBe(OK);
+      expect(other.multiplayer.rpc(1, player, "move", [new Vector2(9, 9)])).toBe(OK);
+      await world.until(everyone, () => host.calls.length === 1 && host.refusals.length === 1);
+      expect(host.calls).toEqual([`${owner.id} ${player} move(Vector2(1, 2)) as ${owner.id}`]);
+      expect(host.refusals).toEqual([`${other.id} ${player} move not_allowed`]);
     });
   });
 }
