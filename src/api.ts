@@ -10,6 +10,8 @@ export * from "./ErrorCode.js";
 export { HTTPClient } from "./HTTPClient.js";
 export { HTTPRequest } from "./HTTPRequest.js";
 export { MultiplayerPeer, type MultiplayerPeerApi } from "./MultiplayerPeer.js";
+export type { RpcConfig } from "./multiplayer/rpc/rpc-declarations.js";
+export type { RpcRefusal } from "./multiplayer/rpc/SceneRPCInterface.js";
 export { PacketPeer } from "./PacketPeer.js";
 export { PacketPeerStream } from "./PacketPeerStream.js";
 export { SceneMultiplayer } from "./SceneMultiplayer.js";
