@@ -135,4 +135,58 @@ describeWithTool("chromium", "WebSocket in the browser build (headless Chromium)
       server.stop();
     }
   });
+
+  it("a gdnet server's close with 1001, 1008 and 1011 reaches the browser's WebSocketPeer with code and reason", async () => {
+    const server = new WebSocketServer();
+    expect(server.listen(0, { bindAddress: "127.0.0.1" })).toBe(OK);
+    await pump([server], () => server.getLocalPort() !== 0);
+    const closes: [number, string][] = [
+      [1001, "going away"],
+      [1008, "policy violation"],
+      [1011, "internal error"],
+    ];
+    let connections = 0;
+    server.clientConnected.connect((id) => {
+      const [code, reason] = closes[connections++] ?? [1000, ""];
+      server.disconnectPeer(id, code, reason);
+    });
+    const html = `<!doctype html><meta charset="utf-8"><script type="module">
+import { WebSocketPeer } from "/gdnet.js";
+window.gdnetLog = [];
+const peers = [0, 1, 2].map(() => new WebSocketPeer());
+let next = 0;
+function frame() {
+  if (next < 3 && (next === 0 || peers[next - 1].getReadyState() === WebSocketPeer.STATE_CLOSED)) {
+    peers[next++].connectToUrl("ws://127.0.0.1:${server.getLocalPort()}/");
+  }
+  for (const peer of peers) peer.poll();
+  const closed = peers.filter((peer) => peer.getReadyState() === WebSocketPeer.STATE_CLOSED && next === 3);
+  if (next === 3 && closed.length === 3) {
+    window.gdnetLog = peers.map((peer) => peer.getCloseCode() + " " + peer.getCloseReason());
+    return;
+  }
+  requestAnimationFrame(frame);
+}
+requestAnimationFrame(frame);
+</script>`;
+    const pages = await servePages({ "/": html });
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(`${pages.url}/`);
+      let log: string[] = [];
+      const started = performance.now();
+      while (log.length !== 3) {
+        // A hang guard, not a timing: the page reports once its three peers are closed.
+        if (performance.now() - started > 20_000) throw new Error(`the page did not finish: ${log}`);
+        await pump([server], () => true);
+        log = await tab.evaluate(() => (window as unknown as { gdnetLog: string[] }).gdnetLog);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(log).toEqual(["1001 going away", "1008 policy violation", "1011 internal error"]);
+    } finally {
+      await tab.close();
+      await pages.close();
+      server.stop();
+    }
+  });
 });
