@@ -129,9 +129,12 @@ export class SceneMultiplayer {
   readonly #rpc = new SceneRpc(
     {
       peer: () => this.#peer,
-      connectedPeers: () => this.#connected,
+      // RPCs reach this process's own clients only: the path cache is per connection.
+      connectedPeers: () => this.#localConnected(),
       sendCommand: (to, packet) =>
-        this.#peer === null ? ErrorCode.ERR_UNCONFIGURED : this.#sendCommand(this.#peer, to, packet),
+        this.#peer === null
+          ? ErrorCode.ERR_UNCONFIGURED
+          : sendCommand(this.#peer, this.#localConnected(), this.#relays(this.#peer), to, packet),
       emitAs: (sender, emit) => this.#emitAs(sender, emit),
       confirmPaths: () => this.confirmPaths,
     },
@@ -380,7 +383,7 @@ export class SceneMultiplayer {
   #addPeer(id: number): void {
     const peer = this.#peer;
     if (peer === null || this.#connected.has(id)) return;
-    if (this.#relaysAsServer(peer)) announceJoin(peer, this.#connected, id);
+    if (this.#relaysAsServer(peer)) announceJoin(peer, this.#connected, id, this.#isLocal);
     this.#connected.add(id);
     if (id === SERVER_ID && peer.godotVersion === 4) this.connectedToServer.emit();
     this.peerConnected.emit(id);
@@ -391,8 +394,26 @@ export class SceneMultiplayer {
     const peer = this.#peer;
     if (peer === null || !this.#connected.delete(id)) return;
     this.#rpc.removePeer(id);
-    if (this.#relaysAsServer(peer)) announceLeave(peer, this.#connected, id);
+    if (this.#relaysAsServer(peer)) announceLeave(peer, this.#connected, id, this.#isLocal);
     this.peerDisconnected.emit(id);
+  }
+
+  /**
+   * Whether peer `id` is a client of this process: false for the peers of other processes
+   * of a cluster (`WebSocketMultiplayerPeer.isRemotePeer`, docs/cluster.md).
+   */
+  readonly #isLocal = (id: number): boolean =>
+    !(this.#peer as { isRemotePeer?(id: number): boolean } | null)?.isRemotePeer?.(id);
+
+  /** The connected peers that are this process's own clients (all of them outside a cluster). */
+  #localConnected(): ReadonlySet<number> {
+    const peer = this.#peer as { isRemotePeer?(id: number): boolean } | null;
+    if (peer?.isRemotePeer === undefined) return this.#connected;
+    return new Set([...this.#connected].filter(this.#isLocal));
+  }
+
+  #relays(peer: MultiplayerPeerApi): boolean {
+    return this.serverRelay && peer.isServerRelaySupported();
   }
 
   /** Godot 4 relay duties fall on this peer: relay on, a server, a transport that leaves relaying to us. */

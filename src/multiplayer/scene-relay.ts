@@ -17,22 +17,44 @@ import {
   sysPeer,
 } from "./godot4-protocol.js";
 
-/** Peer `id` joined: ADD_PEER(id) to every connected peer, and ADD_PEER(each of them) to `id`. */
-export function announceJoin(peer: MultiplayerPeerApi, connected: ReadonlySet<number>, id: number): void {
+/** Every peer is this server's own client (the only case outside a cluster). */
+const ALL_LOCAL = (): boolean => true;
+
+/**
+ * Peer `id` joined: ADD_PEER(id) to every connected peer, and ADD_PEER(each of them) to
+ * `id`. In a cluster each process tells its own clients only (`isLocal`), so every client
+ * hears of every peer once: a peer of another process is announced here, not told here.
+ */
+export function announceJoin(
+  peer: MultiplayerPeerApi,
+  connected: ReadonlySet<number>,
+  id: number,
+  isLocal: (id: number) => boolean = ALL_LOCAL,
+): void {
   const joined = encodeSys(SYS_ADD_PEER, id);
+  const joinerIsLocal = isLocal(id);
   for (const other of connected) {
-    peer.setTargetPeer(other);
-    peer.putPacket(joined);
-    peer.setTargetPeer(id);
-    peer.putPacket(encodeSys(SYS_ADD_PEER, other));
+    if (isLocal(other)) {
+      peer.setTargetPeer(other);
+      peer.putPacket(joined);
+    }
+    if (joinerIsLocal) {
+      peer.setTargetPeer(id);
+      peer.putPacket(encodeSys(SYS_ADD_PEER, other));
+    }
   }
 }
 
-/** Peer `id` left: DEL_PEER(id) to every peer still connected. */
-export function announceLeave(peer: MultiplayerPeerApi, connected: ReadonlySet<number>, id: number): void {
+/** Peer `id` left: DEL_PEER(id) to every peer still connected (in a cluster, to this process's own clients). */
+export function announceLeave(
+  peer: MultiplayerPeerApi,
+  connected: ReadonlySet<number>,
+  id: number,
+  isLocal: (id: number) => boolean = ALL_LOCAL,
+): void {
   const left = encodeSys(SYS_DEL_PEER, id);
   for (const other of connected) {
-    if (other === id) continue;
+    if (other === id || !isLocal(other)) continue;
     peer.setTargetPeer(other);
     peer.putPacket(left);
   }
