@@ -120,8 +120,13 @@ export class ServerConnections implements StagedEventTarget, WebSocketPeerOwner,
   poll(budget: number): ErrorCode {
     this.#pollError = ErrorCode.OK;
     this.#pollNow = Number.NaN;
+    const drains = this.queue.drains;
     if (!this.queue.isEmpty) this.queue.drain(budget);
-    if (this.#handshakes.size > 0 || this.#timers.size > 0) this.#runTimers(this.#clock());
+    // Everything that arrived before this poll was applied: a handshake still without a
+    // request has had none within its timeout. After a partial drain its request may be
+    // among what the budget left staged, so its timeout waits for a complete one.
+    const complete = this.queue.drains !== drains || this.queue.isEmpty;
+    if (this.#handshakes.size > 0 || this.#timers.size > 0) this.#runTimers(this.#clock(), complete);
     if (this.#records.length > 0) this.#emitRecords();
     return this.#pollError;
   }
@@ -245,10 +250,8 @@ export class ServerConnections implements StagedEventTarget, WebSocketPeerOwner,
     this.#records.push(RECORD_CONNECTED, peer, verdict, undefined);
   }
 
-  #runTimers(now: number): void {
-    // A handshake whose bytes may still wait in the queue (the frame budget held them
-    // back) is given one more timeout before it is dropped.
-    const handshakeNow = this.queue.isEmpty ? now : now - this.#host.handshakeTimeoutMs();
+  #runTimers(now: number, handshakesDue: boolean): void {
+    const handshakeNow = handshakesDue ? now : Number.NEGATIVE_INFINITY;
     for (
       let handshake = this.#handshakes.takeDue(handshakeNow);
       handshake !== undefined;
