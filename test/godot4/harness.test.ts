@@ -43,7 +43,7 @@ func _initialize():
   });
 
   it("ends a script that never quits at its timeout, and a waiting test learns it", async () => {
-    const run = godot().run(`extends SceneTree\nfunc _process(_delta):\n\tpass\n`, { timeoutMs: 3000 });
+    const run = godot().run(`extends SceneTree\nfunc _process(_delta):\n\tpass\n`, { timeoutMs: 1500 });
     await expect(run.waitForLine("never printed", 10_000)).rejects.toThrow(/ended before a line matched/);
     const exit = await run.exited;
     expect(exit).toMatchObject({ code: null, timedOut: true });

@@ -12,8 +12,8 @@ extends Node
 var who := ""
 
 
-# In _ready, not earlier: before the node is in the tree its `multiplayer` is not the
-# tree's, and a peer set there is never polled.
+# In _ready: a peer this node set on its `multiplayer` while the main script's
+# _initialize() was adding it was never polled (observed on the 4.6 web build).
 func _ready() -> void:
 	var args := OS.get_cmdline_user_args()
 	var url := args[0]
