@@ -1,4 +1,8 @@
-import { readFileSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+import { transform } from "esbuild";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   Float,
@@ -10,6 +14,7 @@ import {
 } from "../../src/index.js";
 import type { Godot4Exit, Godot4Run } from "../support/godot4/engine.js";
 import { describeWithGodot4 } from "../support/godot4/suite.js";
+import { freePort } from "../websocket/support.js";
 
 /*
  * A gdnet SceneMultiplayer server calling and answering the @rpc functions of real
@@ -198,4 +203,91 @@ describeWithGodot4("Godot 4.6 clients calling and answering a gdnet server's RPC
     expect(exits.odd!.lines.some((line) => line.includes("to odd"))).toBe(false);
     expect(calls.some((line) => line.startsWith(`${odd} `))).toBe(false);
   });
+});
+
+/** Resolves once something accepts TCP connections on `port` (the server child started); rejects after 10 s. */
+async function listening(port: number): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    if (open) return;
+    if (performance.now() > deadline) throw new Error(`nothing listens on ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The code blocks of docs/multiplayer.md marked `<!-- rpc-example: name -->`. */
+function docExamples(): Map<string, string> {
+  const doc = readFileSync(new URL("../../docs/multiplayer.md", import.meta.url), "utf8");
+  const found = new Map<string, string>();
+  for (const match of doc.matchAll(/<!-- rpc-example: ([\w-]+) -->\s*```\w+\n([\s\S]*?)```/g)) {
+    found.set(match[1]!, match[2]!);
+  }
+  return found;
+}
+
+/** A main loop that runs the doc's game script as /root/Game, then moves, breaks a rule, and quits. */
+const DOC_MAIN = `extends SceneTree
+
+var game: Node
+
+
+func _initialize() -> void:
+	game = load("res://game.gd").new()
+	game.name = "Game"
+	root.add_child(game)
+	get_multiplayer().connected_to_server.connect(_on_connected)
+
+
+func _on_connected() -> void:
+	await create_timer(0.5).timeout
+	game.move.rpc_id(1, Vector2(5, 0.5))
+	game.welcome.rpc_id(1, "I am no server", 0)
+	await create_timer(1.0).timeout
+	quit(0)
+`;
+
+describeWithGodot4("docs/multiplayer.md: the authoritative server and its game script", (godot) => {
+  let server: ChildProcess | undefined;
+
+  afterAll(() => {
+    server?.kill("SIGKILL");
+  });
+
+  it("a Godot 4.6 game running the doc's script joins the doc's server, is welcomed, moves as the server allows, and a forbidden call is refused", async () => {
+    const examples = docExamples();
+    expect([...examples.keys()]).toEqual(["game", "server"]);
+    const port = await freePort();
+    const js = (
+      await transform(examples.get("server")!.replaceAll("9080", String(port)), {
+        loader: "ts",
+        format: "esm",
+      })
+    ).code;
+    const dir = new URL("../.tmp/", import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = fileURLToPath(new URL("docs-rpc-server.mjs", dir));
+    writeFileSync(file, js);
+    server = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    server.stdout!.setEncoding("utf8");
+    server.stdout!.on("data", (chunk: string) => {
+      output += chunk;
+    });
+    await listening(port);
+    const gameScript = examples.get("game")!.replace("ws://localhost:9080", `ws://127.0.0.1:${port}`);
+    const exit = await godot().run(DOC_MAIN, { files: { "game.gd": gameScript }, timeoutMs: 15_000 }).exited;
+    const id = Number(exit.lines.find((line) => / is at /.test(line))?.split(" ")[0]);
+    expect(exit.lines).toContain("welcome, Ada (1 players)");
+    expect(exit.lines).toContain(`${id} is at (1.0, 0.5)`);
+    expect(exit.code).toBe(0);
+    await until(() => output.includes("refused"), 3000, "the refusal");
+    expect(output.trim()).toBe(`${id}: /root/Game welcome refused (not_allowed)`);
+  }, 28_000);
 });
