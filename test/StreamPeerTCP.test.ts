@@ -13,6 +13,8 @@ import {
   StreamPeerTCP,
   TCPServer,
 } from "../src/index.js";
+import { MemoryStreamConnection } from "../src/transport/memory/tcp.js";
+import { NodeStreamConnection } from "../src/transport/node/tcp.js";
 import { toHex } from "./support/hex.js";
 
 const run = promisify(execFile);
@@ -169,6 +171,11 @@ describe("StreamPeerTCP and TCPServer lifetimes", () => {
       disposedClosed: true,
       handedOverStillOpen: true,
     });
+  });
+
+  it("only real sockets can be aborted by the collector: a MemoryNetwork connection has no such hook", () => {
+    expect(typeof NodeStreamConnection.prototype.abortWhenCollected).toBe("function");
+    expect("abortWhenCollected" in MemoryStreamConnection.prototype).toBe(false);
   });
 
   it("disposing a peer disconnects it, and disposing a TCPServer stops it and frees its port", () => {
