@@ -35,7 +35,7 @@ interface ParkedRead {
 
 /**
  * A cluster store on a MemoryNetwork host (Redis's part, in memory). Servers reach it
- * through a {@link MemoryClusterBus}: pass `{ cluster: { store, name } }` to
+ * through an in-memory bus: pass `{ cluster: { store, name } }` to
  * `WebSocketServer.listen` on a MemoryNetwork. gdnet addition (for tests).
  */
 export class MemoryClusterStore {
