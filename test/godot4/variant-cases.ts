@@ -55,6 +55,7 @@ export const VARIANT_CASES: ReadonlyMap<string, unknown> = new Map<string, unkno
   ["string_empty", ""],
   ["string_ascii", "hello"],
   ["string_unicode", "héllo ✓ 😀"],
+  ["string_long", "x".repeat(1001)],
   ["vector2", new Vector2(1.5, -2)],
   ["vector2i", new Vector2i(3, -4)],
   ["rect2", new Rect2(1, 2, 3, 4.5)],
@@ -109,11 +110,34 @@ export const VARIANT_CASES: ReadonlyMap<string, unknown> = new Map<string, unkno
       ["mp", 5],
     ]),
   ],
+  [
+    "dictionary_typed_keys",
+    new TypedDictionary(VariantType.TYPE_INT, VariantType.TYPE_NIL, [
+      [1, "a"],
+      [2, new Vector2(1, 2)],
+    ]),
+  ],
+  [
+    "dictionary_nested",
+    new Map<string, unknown>([
+      ["list", [new Vector3i(1, 2, 3), new Map([["deep", new Int32Array([1])]])]],
+      ["n", -1.5],
+    ]),
+  ],
   ["array", [1, "two", 3.5, null, [true]]],
   ["array_empty", []],
   ["array_typed_int", new TypedArray(VariantType.TYPE_INT, [1, 2, 3])],
   ["array_typed_float", new TypedArray(VariantType.TYPE_FLOAT, [1, 2.5])],
   ["array_typed_object", new TypedArray(new ContainerType(VariantType.TYPE_OBJECT, "Node"), [])],
+  [
+    "array_typed_string_name",
+    new TypedArray(VariantType.TYPE_STRING_NAME, [new StringName("run"), new StringName("jump")]),
+  ],
+  [
+    "array_typed_vector2",
+    new TypedArray(VariantType.TYPE_VECTOR2, [new Vector2(1, 2), new Vector2(-3, 4.5)]),
+  ],
+  ["array_integral_float", [new Float(2)]],
   ["packed_byte", new Uint8Array([0, 1, 254, 255])],
   ["packed_byte_empty", new Uint8Array(0)],
   ["packed_int32", new Int32Array([1, -2, 2147483647])],

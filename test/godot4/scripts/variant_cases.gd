@@ -9,6 +9,9 @@ static func values() -> Array:
 	var floats: Array[float] = [1.0, 2.5]
 	var nodes: Array[Node] = []
 	var stats: Dictionary[String, int] = {"hp": 100, "mp": 5}
+	var by_id: Dictionary[int, Variant] = {1: "a", 2: Vector2(1, 2)}
+	var names: Array[StringName] = [&"run", &"jump"]
+	var points: Array[Vector2] = [Vector2(1, 2), Vector2(-3, 4.5)]
 	return [
 		["nil", null],
 		["bool_false", false],
@@ -28,6 +31,7 @@ static func values() -> Array:
 		["string_empty", ""],
 		["string_ascii", "hello"],
 		["string_unicode", "héllo ✓ 😀"],
+		["string_long", "x".repeat(1001)],
 		["vector2", Vector2(1.5, -2)],
 		["vector2i", Vector2i(3, -4)],
 		["rect2", Rect2(1, 2, 3, 4.5)],
@@ -55,11 +59,16 @@ static func values() -> Array:
 		["dictionary", {"a": 1, 2: [3.5, "x"], Vector2(1, 1): null}],
 		["dictionary_empty", {}],
 		["dictionary_typed", stats],
+		["dictionary_typed_keys", by_id],
+		["dictionary_nested", {"list": [Vector3i(1, 2, 3), {"deep": PackedInt32Array([1])}], "n": -1.5}],
 		["array", [1, "two", 3.5, null, [true]]],
 		["array_empty", []],
 		["array_typed_int", ints],
 		["array_typed_float", floats],
 		["array_typed_object", nodes],
+		["array_typed_string_name", names],
+		["array_typed_vector2", points],
+		["array_integral_float", [2.0]],
 		["packed_byte", PackedByteArray([0, 1, 254, 255])],
 		["packed_byte_empty", PackedByteArray()],
 		["packed_int32", PackedInt32Array([1, -2, 2147483647])],
