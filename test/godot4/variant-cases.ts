@@ -112,7 +112,7 @@ export const VARIANT_CASES: ReadonlyMap<string, unknown> = new Map<string, unkno
   ],
   [
     "dictionary_typed_keys",
-    new TypedDictionary(VariantType.TYPE_INT, VariantType.TYPE_NIL, [
+    new TypedDictionary<number, unknown>(VariantType.TYPE_INT, VariantType.TYPE_NIL, [
       [1, "a"],
       [2, new Vector2(1, 2)],
     ]),
