@@ -98,3 +98,120 @@ describe("SceneMultiplayer", () => {
     expect(scene).toHaveLength(3);
   });
 });
+
+describe("SceneMultiplayer RPC declarations", () => {
+  const GAME_SUM = "afc4587f66e8e43eb971fa1200a7fee4";
+  const hexOf = (text: string) => toHex(new TextEncoder().encode(text));
+  const simplify = (checksum: string, cacheId: number, path: string) =>
+    `01${hexOf(checksum)}00${le32(cacheId)}${hexOf(path)}00`;
+
+  /** A Godot 4 server declaring /root/Game as the reference's game does, and one bare client. */
+  function serverWithClient(seed: number, port: number) {
+    const network = new MemoryNetwork({ seed });
+    const peer = new WebSocketMultiplayerPeer({ network });
+    peer.createServer(port);
+    const multiplayer = new SceneMultiplayer(peer);
+    for (const method of ["hello_server", "from_server", "secret", "chat"]) {
+      multiplayer.rpcConfig("/root/Game", method, { rpcMode: SceneMultiplayer.RPC_MODE_ANY_PEER });
+    }
+    const client = new RawClient(network, `ws://127.0.0.1:${port}/`);
+    frames(network, [client, multiplayer]);
+    client.take();
+    const step = () => frames(network, [client, multiplayer]);
+    return { multiplayer, client, step, id: multiplayer.getPeers()[0]! };
+  }
+
+  it("a path is announced once, spelled out until confirmed, then sent by cache id; a changed declaration is announced again under a new id", () => {
+    const { multiplayer, client, step, id } = serverWithClient(61, 7910);
+    expect(multiplayer.rpc(id, "/root/Game", "from_server", ["a"])).toBe(OK);
+    expect(multiplayer.rpc(id, "Game", "from_server", ["b"])).toBe(OK);
+    step();
+    const first = "04000000 01000000 61000000".replace(/ /g, "");
+    expect(client.take()).toEqual([
+      simplify(GAME_SUM, 1, "Game"),
+      `20${le32(0x80000013)}0101${first}47616d6500`,
+      `20${le32(0x80000013)}0101${first.replace("61000000", "62000000")}47616d6500`,
+    ]);
+    client.send("020101000000");
+    step();
+    expect(multiplayer.rpc(id, "/root/Game", "from_server", ["c"])).toBe(OK);
+    step();
+    expect(client.take()).toEqual(["00010101040000000100000063000000"]);
+    // A new method changes the ids and the checksum: the path goes out again, id 2.
+    multiplayer.rpcConfig("/root/Game", "aaa", { rpcMode: SceneMultiplayer.RPC_MODE_ANY_PEER });
+    expect(multiplayer.rpc(id, "/root/Game", "from_server", ["d"])).toBe(OK);
+    step();
+    const [announce, call] = client.take();
+    expect(announce!.slice(0, 2)).toBe("01");
+    expect(announce!.slice(68, 76)).toBe(le32(2));
+    expect(announce!.slice(2, 66)).not.toBe(hexOf(GAME_SUM));
+    expect(call!.slice(0, 12)).toBe(`20${le32(0x80000013)}02`);
+  });
+
+  it("what a peer announced is checked against the current declaration", () => {
+    const { multiplayer, client, step } = serverWithClient(62, 7911);
+    const calls: string[] = [];
+    const refusals: string[] = [];
+    multiplayer.rpcReceived.connect((_s, _p, method, args) => calls.push(`${method} ${args}`));
+    multiplayer.rpcRefused.connect((_s, _p, _m, reason) => refusals.push(reason));
+    client.send(simplify(GAME_SUM, 1, "Game"));
+    client.send("00 01 02 01 0205");
+    step();
+    expect(client.take()).toEqual(["020101000000"]);
+    expect(calls).toEqual(["hello_server 5"]);
+    multiplayer.rpcConfig("/root/Game", "chat", null);
+    client.send("00 01 02 01 0206");
+    step();
+    expect([calls.length, refusals]).toEqual([1, ["checksum_mismatch"]]);
+    multiplayer.rpcConfig("/root/Game", "chat", { rpcMode: SceneMultiplayer.RPC_MODE_ANY_PEER });
+    client.send("00 01 02 01 0207");
+    step();
+    expect(calls).toEqual(["hello_server 5", "hello_server 7"]);
+  });
+
+  it("a declaration for <parent>/* covers each direct child; an exact path's own declaration wins; null removes a method", () => {
+    const network = new MemoryNetwork({ seed: 63 });
+    const peer = new WebSocketMultiplayerPeer({ network });
+    peer.createServer(7912);
+    const multiplayer = new SceneMultiplayer(peer);
+    multiplayer.rpcConfig("/root/Game/Players/*", "move", { callLocal: true });
+    multiplayer.rpcConfig("/root/Game/Players/7", "jump", { callLocal: true });
+    const calls: string[] = [];
+    multiplayer.rpcReceived.connect((sender, path, method) => calls.push(`${sender} ${path} ${method}`));
+    expect(multiplayer.rpc(1, "/root/Game/Players/3", "move")).toBe(OK);
+    expect(multiplayer.rpc(1, "Game/Players/4", "move")).toBe(OK);
+    expect(multiplayer.rpc(1, "/root/Game/Players/3/Gun", "move")).toBe(ERR_INVALID_PARAMETER);
+    expect(multiplayer.rpc(1, "/root/Game/Players", "move")).toBe(ERR_INVALID_PARAMETER);
+    expect(multiplayer.rpc(1, "/root/Game/Players/7", "move")).toBe(ERR_INVALID_PARAMETER);
+    expect(multiplayer.rpc(1, "/root/Game/Players/7", "jump")).toBe(OK);
+    multiplayer.rpcConfig("/root/Game/Players/7", "jump", null);
+    expect(multiplayer.rpc(1, "/root/Game/Players/7", "move")).toBe(OK);
+    expect(calls).toEqual([
+      "1 /root/Game/Players/3 move",
+      "1 /root/Game/Players/4 move",
+      "1 /root/Game/Players/7 jump",
+      "1 /root/Game/Players/7 move",
+    ]);
+  });
+
+  it("a callLocal call made inside rpcReceived answers getRemoteSenderId with this peer, then the outer sender again", () => {
+    const { multiplayer, client, step, id } = serverWithClient(64, 7913);
+    multiplayer.rpcConfig("/root/Game", "echo", { callLocal: true });
+    const seen: string[] = [];
+    multiplayer.rpcReceived.connect((sender, _path, method) => {
+      seen.push(`${method} from ${sender}, remote ${multiplayer.getRemoteSenderId()}`);
+      if (method === "hello_server") {
+        expect(multiplayer.rpc(0, "/root/Game", "echo", [])).toBe(OK);
+        seen.push(`after echo, remote ${multiplayer.getRemoteSenderId()}`);
+      }
+    });
+    client.send(`20${le32(0x80000007)}0300 47616d6500`);
+    step();
+    expect(seen).toEqual([
+      `hello_server from ${id}, remote ${id}`,
+      "echo from 1, remote 1",
+      `after echo, remote ${id}`,
+    ]);
+    expect(multiplayer.getRemoteSenderId()).toBe(0);
+  });
+});
