@@ -30,6 +30,7 @@ const SERVER = fileURLToPath(new URL("./servers/http-hostile.mjs", import.meta.u
 interface ServerEvent {
   event: "listening" | "request" | "closed";
   path?: string;
+  target?: string;
   port?: number;
   written?: number;
 }
@@ -137,9 +138,14 @@ function hostileRequest(options: { clock?: () => number } = {}) {
   };
 }
 
-const url = (target: string) => `http://127.0.0.1:${port}${target}`;
-const requestsFor = (target: string) => events.filter((e) => e.event === "request" && e.path === target);
-const closedFor = (target: string) => events.find((e) => e.event === "closed" && e.path === target);
+let requestCount = 0;
+/** The URL of `target` on the hostile server, tagged so that its events are told apart. */
+const url = (target: string) =>
+  `http://127.0.0.1:${port}${target}${target.includes("?") ? "&" : "?"}tag=${++requestCount}`;
+const requestsFor = (path: string) => events.filter((e) => e.event === "request" && e.path === path);
+/** The close of this test's latest connection to `path`. */
+const closedFor = (path: string) =>
+  events.find((e) => e.event === "closed" && e.path === path && e.target?.endsWith(`tag=${requestCount}`));
 
 /** The body of /plain: the server's xorshift pattern. */
 function pattern(size: number): Uint8Array {

@@ -3,8 +3,9 @@
 // against the client under test. Raw TCP, so they can break HTTP as they please.
 //
 // Usage: node http-hostile.mjs   → prints {"event":"listening","port":N} on stdout, then
-// one JSON line per event: {"event":"request","path"}, {"event":"closed","path","written"}
-// (`written`: bytes the kernel accepted before the connection closed).
+// one JSON line per event: {"event":"request","path","target"}, {"event":"closed","path",
+// "target","written"} (`target`: path and query; `written`: bytes the kernel accepted
+// before the connection closed).
 //
 // Routes (query parameters in brackets):
 //   /redirect-loop              302 to itself, forever
@@ -145,8 +146,9 @@ function serve(socket, path, query) {
 const server = net.createServer((socket) => {
   let request = "";
   let path = "";
+  let target = "";
   socket.on("error", () => {});
-  socket.on("close", () => emit({ event: "closed", path, written: socket.bytesWritten }));
+  socket.on("close", () => emit({ event: "closed", path, target, written: socket.bytesWritten }));
   socket.on("data", function onData(chunk) {
     request += chunk.toString("latin1");
     const end = request.indexOf("\r\n\r\n");
@@ -156,7 +158,8 @@ const server = net.createServer((socket) => {
     socket.on("data", () => {});
     const url = new URL(request.slice(0, request.indexOf("\r\n")).split(" ")[1] ?? "/", "http://x");
     path = url.pathname;
-    emit({ event: "request", path });
+    target = url.pathname + url.search;
+    emit({ event: "request", path, target });
     serve(socket, path, url.searchParams);
   });
 });
