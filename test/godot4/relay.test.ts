@@ -32,9 +32,11 @@ describeWithGodot4(
     const settle = <T>(promise: Promise<T>) => pollUntilSettled([multiplayer], promise);
 
     async function join(name: string): Promise<[Godot4Run, number]> {
+      // The games live through every test below; each wait has its own, shorter guard.
       const game = godot().run(MAIN, {
         files: FILES,
         args: [`ws://127.0.0.1:${peer.getLocalPort()}/`, name],
+        timeoutMs: 120_000,
       });
       games.push(game);
       const connected = await settle(game.waitForLine("CONNECTED"));
