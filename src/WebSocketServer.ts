@@ -20,7 +20,6 @@ import { type Refusal, ServerConnections } from "./websocket/ServerConnections.j
 import {
   applyServerOptions,
   configurePeer,
-  type ServerPeerSettings,
   setBuffersInKb,
   type WebSocketServerOptions,
 } from "./websocket/server-options.js";
@@ -62,7 +61,7 @@ export const DEFAULT_POLL_BUDGET = 4096;
  * `peerDisconnected` instead of `clientConnected`, `clientDisconnected` and
  * `dataReceived`, and `getPacket` reads the packets addressed to the server.
  */
-export class WebSocketServer implements MultiplayerPeerApi, ServerPeerSettings {
+export class WebSocketServer implements MultiplayerPeerApi {
   /** A client completed the handshake. Ports `client_connected(id, protocol)`. */
   readonly clientConnected = new Signal<[id: number, protocol: string]>();
   /**
