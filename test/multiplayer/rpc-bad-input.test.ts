@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { MemoryNetwork, SceneMultiplayer, WebSocketMultiplayerPeer } from "../../src/index.js";
+import {
+  MemoryNetwork,
+  SceneMultiplayer,
+  WebSocketMultiplayerPeer,
+  WebSocketServer,
+} from "../../src/index.js";
 import { toHex } from "../support/hex.js";
-import { frames, RawClient, utf8 } from "./support.js";
+import { frames, le32, RawClient, utf8 } from "./support.js";
 
 /*
  * Bad input at the RPC layer of a Godot 4 server, from bare clients standing in for
@@ -157,5 +162,87 @@ describe("bad input at the RPC layer of a Godot 4 server", () => {
       `refused ${a.id} /root/Game  path_cache_full`,
     ]);
     expect(multiplayer.getPathCacheSize()).toBe(2);
+  });
+});
+
+describe("bad input at the RPC layer of a Godot 3 server", () => {
+  /** A Godot 3 mode server declaring a remote `hello` on /root/Game, with bare clients. */
+  function godot3World(seed: number) {
+    const network = new MemoryNetwork({ seed });
+    const server = new WebSocketServer({ network });
+    server.listen(7800, { gdMpApi: true });
+    const multiplayer = new SceneMultiplayer(server);
+    multiplayer.rpcConfig("/root/Game", "hello", { rpcMode: SceneMultiplayer.Godot3RpcMode.REMOTE });
+    const events: string[] = [];
+    multiplayer.rpcReceived.connect((id, path, method, args) =>
+      events.push(`call ${id} ${path} ${method} ${JSON.stringify(args)}`),
+    );
+    multiplayer.rpcRefused.connect((id, path, method, reason) =>
+      events.push(`refused ${id} ${path} ${method} ${reason}`),
+    );
+    multiplayer.scenePacket.connect((id, packet) => events.push(`scene ${id} ${toHex(packet)}`));
+    const clients: RawClient[] = [];
+    const step = (count = 2) => frames(network, [...clients, multiplayer], count);
+    const join = () => {
+      const client = new RawClient(network, "ws://127.0.0.1:7800/");
+      clients.push(client);
+      step(3);
+      client.take();
+      const id = multiplayer.getPeers().at(-1)!;
+      /** Sends a MultiplayerAPI packet (hex) to the server in a DATA message. */
+      const send = (payload: string) => client.send(`00${le32(id)}${le32(1)}${payload}`);
+      return { client, id, send };
+    };
+    return { multiplayer, events, step, join };
+  }
+
+  /** hello("ok") on cache id 1. */
+  const HELLO = `00 01000000 ${hexOf("hello")}00 01 04000000 02000000 6f6b0000`;
+
+  it("malformed calls, unknown ids, undeclared methods and undecodable arguments are dropped; the sender keeps playing", () => {
+    const { events, step, join } = godot3World(81);
+    const a = join();
+    a.send(`02 01000000 ${hexOf("Game")}00`);
+    const bad = [
+      "00 01000000", // shorter than Godot's minimum
+      `00 01000000 ${hexOf("hello")}`, // a method name that does not end
+      `00 ff000080 ${hexOf("hello")}00 00`, // a path offset past the end
+      `00 09000000 ${hexOf("hello")}00 00`, // cache id 9 was never announced
+      `00 01000000 ${hexOf("nope")}00 00`, // a method nobody declared
+      `00 01000000 ${hexOf("hello")}00 01 04000000 ff000000`, // a String longer than the packet
+      `00 01000000 ${hexOf("hello")}00 01 11000000 00000000`, // a full Object
+    ];
+    for (const packet of bad) a.send(packet);
+    a.send(HELLO);
+    step();
+    expect(a.client.take()).toEqual([`00${le32(1)}${le32(a.id)}03${hexOf("Game")}00`]);
+    expect(events).toEqual([
+      `refused ${a.id}   malformed`,
+      `refused ${a.id}   malformed`,
+      `refused ${a.id}   malformed`,
+      `refused ${a.id}  hello unknown_path_id`,
+      `refused ${a.id} /root/Game nope undeclared_method`,
+      `refused ${a.id} /root/Game hello bad_arguments`,
+      `refused ${a.id} /root/Game hello bad_arguments`,
+      `call ${a.id} /root/Game hello ["ok"]`,
+    ]);
+  });
+
+  it("a path-cache flood is capped per peer (unconfirmed past the cap) and emptied when the peer leaves", () => {
+    const { multiplayer, events, step, join } = godot3World(82);
+    const [a, b] = [join(), join()];
+    multiplayer.maxPathCacheEntries = 100;
+    for (let i = 1; i <= 1000; i++) a.send(`02 ${le32(i)} ${hexOf("Game")}00`);
+    b.send(`02 01000000 ${hexOf("Game")}00`);
+    b.send(HELLO);
+    step(4);
+    expect(multiplayer.getPathCacheSize()).toBe(101);
+    expect(a.client.take().filter((m) => m.endsWith(`03${hexOf("Game")}00`))).toHaveLength(100);
+    expect(events.filter((e) => e.endsWith("path_cache_full"))).toHaveLength(900);
+    expect(events.at(-1)).toBe(`call ${b.id} /root/Game hello ["ok"]`);
+    a.client.peer.close(1000);
+    step(4);
+    expect(multiplayer.getPeers()).toEqual([b.id]);
+    expect(multiplayer.getPathCacheSize()).toBe(1);
   });
 });
