@@ -27,6 +27,13 @@ import {
  * next `poll()`. In the browser build `listen` returns `ERR_UNAVAILABLE`.
  */
 export class TCPServer implements StagedEventTarget {
+  /**
+   * The most staged events (accepted connections, binding outcomes) one call applies
+   * (SPEC §1.3); the rest stay staged, in order, for the next call. Taking a connection
+   * stays one per `takeConnection()`, as in Godot. Default 4096; `Infinity` applies all.
+   * gdnet addition.
+   */
+  pollBudget = 4096;
   readonly #options: NetworkOptions | undefined;
   readonly #queue = new StagingQueue();
   #listener: TcpListener | null = null;
@@ -70,7 +77,7 @@ export class TCPServer implements StagedEventTarget {
    * them itself.
    */
   poll(): ErrorCode {
-    this.#queue.drain();
+    this.#pull();
     const error = this.#pollError;
     this.#pollError = ErrorCode.OK;
     return error;
@@ -87,7 +94,7 @@ export class TCPServer implements StagedEventTarget {
    * needed). Ports `TCPServer.is_connection_available`.
    */
   isConnectionAvailable(): boolean {
-    this.#queue.drain();
+    this.#pull();
     return this.#pending.length > 0;
   }
 
@@ -98,12 +105,17 @@ export class TCPServer implements StagedEventTarget {
    * since the last call. Ports `TCPServer.take_connection`.
    */
   takeConnection(): StreamPeerTCP | null {
-    this.#queue.drain();
+    this.#pull();
     const next = this.#pending.shift();
     if (next === undefined) return null;
     const peer = new StreamPeerTCP(this.#options);
     peer.acceptConnection(next.connection, next.endpoints);
     return peer;
+  }
+
+  /** Applies what was staged, within the budget. */
+  #pull(): void {
+    if (!this.#queue.isEmpty) this.#queue.drain(this.pollBudget > 0 ? this.pollBudget : 1);
   }
 
   /** The port listened on (useful after `listen(0)`); 0 when not known. Ports `TCPServer.get_local_port`. */
