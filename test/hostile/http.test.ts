@@ -126,6 +126,8 @@ function hostileRequest(options: { clock?: () => number } = {}) {
   return {
     request,
     completions,
+    /** Every exchange (one per hop) started so far. */
+    exchanges,
     /** The exchange of the current hop. */
     get exchange(): NodeHttpExchange {
       return exchanges.at(-1)!;
@@ -162,23 +164,29 @@ function pattern(size: number): Uint8Array {
 
 describe("HTTPRequest against hostile servers", () => {
   it("a redirect loop ends with RESULT_REDIRECT_LIMIT_REACHED after maxRedirects hops", async () => {
-    const { request, completion } = hostileRequest();
+    const { request, completion, exchanges } = hostileRequest();
     request.maxRedirects = 5;
     expect(request.request(url("/redirect-loop"))).toBe(OK);
     const done = await completion();
     expect(resultName(done.result)).toBe("RESULT_REDIRECT_LIMIT_REACHED");
     expect(done.code).toBe(302);
+    // One exchange per hop, each ended, none of which read a body.
+    expect(exchanges).toHaveLength(6);
+    expect(exchanges.every((exchange) => exchange.released && exchange.stagedBodyEvents === 0)).toBe(true);
     // The first request and five redirects, then nothing more.
     await waitFor(() => events.filter((e) => e.event === "closed").length >= 6);
     expect(requestsFor("/redirect-loop")).toHaveLength(6);
   });
 
   it("a 10 MB header line fails with RESULT_CONNECTION_ERROR before any header is staged", async () => {
-    const { request, completion, completions } = hostileRequest();
+    const hostile = hostileRequest();
+    const { request, completion, completions } = hostile;
     expect(request.request(url("/huge-header?mb=10"))).toBe(OK);
     const done = await completion();
     expect(resultName(done.result)).toBe("RESULT_CONNECTION_ERROR");
     expect(done.code).toBe(0);
+    expect(hostile.exchange.released).toBe(true);
+    expect(hostile.exchange.stagedBodyEvents).toBe(0);
     expect(done.headers).toEqual([]);
     expect(completions).toHaveLength(1);
     await waitFor(() => closedFor("/huge-header") !== undefined);
@@ -285,11 +293,14 @@ describe("HTTPRequest against hostile servers", () => {
   });
 
   it("a chunk size that is not hexadecimal fails with RESULT_CONNECTION_ERROR", async () => {
-    const { request, completion } = hostileRequest();
+    const hostile = hostileRequest();
+    const { request, completion } = hostile;
     expect(request.request(url("/bad-chunked"))).toBe(OK);
     const done = await completion();
     expect(resultName(done.result)).toBe("RESULT_CONNECTION_ERROR");
     expect(done.body.byteLength).toBe(0);
+    expect(hostile.exchange.released).toBe(true);
+    expect(hostile.exchange.stagedBodyBytes).toBe(0);
   });
 
   it("a never-ending chunk stops at bodySizeLimit while the owner does not poll", async () => {
@@ -308,7 +319,8 @@ describe("HTTPRequest against hostile servers", () => {
 
   it("a body dripping one byte at a time ends with RESULT_TIMEOUT on the poll clock, and the connection is closed", async () => {
     let offset = 0;
-    const { request, completion, completions } = hostileRequest({ clock: () => performance.now() + offset });
+    const hostile = hostileRequest({ clock: () => performance.now() + offset });
+    const { request, completion, completions } = hostile;
     request.timeout = 2;
     expect(request.request(url("/drip?ms=50"))).toBe(OK);
     await pollUntil(request, () => request.getDownloadedBytes() >= 2);
@@ -316,6 +328,8 @@ describe("HTTPRequest against hostile servers", () => {
     offset += 2000;
     const done = await completion();
     expect(resultName(done.result)).toBe("RESULT_TIMEOUT");
+    // The timeout ended the exchange: nothing more is read or staged.
+    expect(hostile.exchange.released).toBe(true);
     await waitFor(() => closedFor("/drip") !== undefined);
   });
 
@@ -323,6 +337,10 @@ describe("HTTPRequest against hostile servers", () => {
     const hostile = hostileRequest();
     const { request, completion } = hostile;
     expect(request.request(url("/longer-than-length"))).toBe(OK);
+    await pollUntil(request, () => request.getHttpClientStatus() === HTTPClient.STATUS_BODY);
+    // Without a poll: the exchange ends having staged exactly Content-Length bytes.
+    await waitFor(() => hostile.exchange.released);
+    expect(hostile.exchange.stagedBodyBytes).toBe(5);
     const done = await completion();
     expect(resultName(done.result)).toBe("RESULT_SUCCESS");
     expect(done.code).toBe(200);
@@ -332,11 +350,13 @@ describe("HTTPRequest against hostile servers", () => {
   });
 
   it("a body cut short of its Content-Length fails with RESULT_CONNECTION_ERROR", async () => {
-    const { request, completion } = hostileRequest();
+    const hostile = hostileRequest();
+    const { request, completion } = hostile;
     expect(request.request(url("/shorter-than-length"))).toBe(OK);
     const done = await completion();
     expect(resultName(done.result)).toBe("RESULT_CONNECTION_ERROR");
     expect(done.body.byteLength).toBe(0);
+    expect(hostile.exchange.released).toBe(true);
   });
 
   it("a body that stops short of its Content-Length on an open connection ends with RESULT_TIMEOUT", async () => {
