@@ -1,3 +1,5 @@
+// Why this file is long: Godot's StreamPeer is a family of typed put/get pairs (8 to 64
+// bits, floats, strings, Variants), each documented where it is declared.
 import { utf8Decode, utf8Encode } from "./core/bytes.js";
 import { ErrorCode } from "./ErrorCode.js";
 import { decodeVariant, encodeVariant } from "./variant/index.js";

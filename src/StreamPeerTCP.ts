@@ -1,3 +1,5 @@
+// Why this file is long: it is Godot's StreamPeerTCP, its status table and its API,
+// each member documented where it is declared; the sockets are in transport/.
 import { ByteQueue } from "./core/ByteQueue.js";
 import type { Clock } from "./core/Clock.js";
 import { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";

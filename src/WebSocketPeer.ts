@@ -1,3 +1,6 @@
+// Why this file is long: it is Godot's WebSocketPeer, one class with a large API whose
+// members are each documented where they are declared; the protocol lives in
+// websocket/StreamWebSocket.ts and the platforms in transport/.
 import { utf8Encode } from "./core/bytes.js";
 import type { Clock } from "./core/Clock.js";
 import { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";

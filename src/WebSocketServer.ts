@@ -1,3 +1,7 @@
+// Why this file is long: it is the whole public API of a Godot class (settings, signals,
+// methods, the MultiplayerPeer face), each member documented where it is declared; the
+// machinery lives in websocket/ServerConnections.ts, Godot 3's protocol in
+// multiplayer/Godot3ServerRelay.ts.
 import type { ClusterMembership } from "./cluster/ClusterMembership.js";
 import { prepareCluster, startCluster } from "./cluster/join.js";
 import type { Clock } from "./core/Clock.js";

@@ -1,3 +1,6 @@
+// Why this file is long: it is one connection's state machine (the client and server
+// handshakes, then the frames both ways, then the closing handshake), which reads best
+// in one place; the framing is in frames.ts and the HTTP heads in handshake.ts.
 import { utf8Encode } from "../core/bytes.js";
 import type { StagedEventTarget, StagingQueue } from "../core/StagingQueue.js";
 import {
