@@ -4,7 +4,8 @@ extends SceneTree
 ## "<name> <hex>" a line) and says whether each is what Godot's own bytes for the value
 ## decode to ("decoded <name> same|differs <var_to_str>"). That is the value GDScript
 ## built, except where Godot's own round trip changes it (an Array[Node] sent without
-## objects comes back as Array[EncodedObjectAsID]).
+## objects comes back as Array[EncodedObjectAsID]). Last, what bytes_to_var makes of
+## inputs that are not all well formed.
 
 
 func _initialize() -> void:
@@ -37,6 +38,12 @@ func _initialize() -> void:
 			var own_round_trip = bytes_to_var(var_to_bytes(expected[name]))
 			var same := text == var_to_str(own_round_trip).replace("\n", " ")
 			print("decoded ", name, " ", "same" if same else "differs", " ", text)
+	# Inputs that are not all well formed (res://gdnet_malformed.txt, "<name> <hex>"):
+	# what bytes_to_var makes of each, re-encoded ("malformed <name> <hex> <var_to_str>").
+	for line in FileAccess.get_file_as_string("res://gdnet_malformed.txt").split("\n", false):
+		var parts := line.split(" ")
+		var value = bytes_to_var(parts[1].hex_decode())
+		print("malformed ", parts[0], " ", var_to_bytes(value).hex_encode(), " ", var_to_str(value))
 	print("done")
 	node.free()
 	quit(0)
