@@ -179,6 +179,30 @@ describe("HTTPRequest constants and properties", () => {
     expect(request.request("http://127.0.0.1/")).toBe(OK);
   });
 
+  it("`using` a request cancels it at the end of the scope", () => {
+    const network = new MemoryNetwork({ seed: 1 });
+    network.serveHttp(80, (_request, response) => {
+      response.writeHead(200, ["Content-Length: 10"]);
+      response.write("12345");
+    });
+    const results: number[] = [];
+    let escaped: HTTPRequest | null = null;
+    {
+      using request = new HTTPRequest({ network });
+      escaped = request;
+      request.requestCompleted.connect((result) => results.push(result));
+      expect(request.request("http://127.0.0.1/")).toBe(OK);
+      for (let i = 0; i < 20 && request.getDownloadedBytes() < 5; i++) {
+        network.advance(16);
+        request.poll();
+      }
+      expect(request.getHttpClientStatus()).toBe(HTTPClient.STATUS_BODY);
+    }
+    expect(escaped.getHttpClientStatus()).toBe(HTTPClient.STATUS_DISCONNECTED);
+    expect(network.connections("127.0.0.1", 80)).toHaveLength(0);
+    expect(results).toEqual([]);
+  });
+
   it("a body that is not bytes is a TypeError, as wrong types are", () => {
     const request = new HTTPRequest({ network: new MemoryNetwork() });
     expect(() => request.requestRaw("http://127.0.0.1/", [], 0, "text" as unknown as Uint8Array)).toThrow(
