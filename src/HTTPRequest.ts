@@ -1,3 +1,6 @@
+// Why this file is long: it is Godot's HTTPRequest, its properties, results and redirect
+// and timeout rules, each member documented where it is declared; the exchanges are in
+// transport/, the header and URL rules in http/.
 import type { Clock } from "./core/Clock.js";
 import { type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
 import { ErrorCode } from "./ErrorCode.js";
