@@ -121,6 +121,8 @@ export class SceneMultiplayer {
 
   #peer: MultiplayerPeerApi | null = null;
   readonly #connected = new Set<number>();
+  /** The connected peers that are this process's own clients: all of them outside a cluster. */
+  readonly #localConnected = new Set<number>();
   #lastStatus = CONNECTION_DISCONNECTED;
   #serverSession = false;
   #remoteSenderId = 0;
@@ -130,11 +132,11 @@ export class SceneMultiplayer {
     {
       peer: () => this.#peer,
       // RPCs reach this process's own clients only: the path cache is per connection.
-      connectedPeers: () => this.#localConnected(),
+      connectedPeers: () => this.#localConnected,
       sendCommand: (to, packet) =>
         this.#peer === null
           ? ErrorCode.ERR_UNCONFIGURED
-          : sendCommand(this.#peer, this.#localConnected(), this.#relays(this.#peer), to, packet),
+          : sendCommand(this.#peer, this.#localConnected, this.#relays(this.#peer), to, packet),
       emitAs: (sender, emit) => this.#emitAs(sender, emit),
       confirmPaths: () => this.confirmPaths,
     },
@@ -350,6 +352,7 @@ export class SceneMultiplayer {
   clear(): void {
     this.#lastStatus = CONNECTION_DISCONNECTED;
     this.#connected.clear();
+    this.#localConnected.clear();
     this.#rpc.clear();
   }
 
@@ -385,6 +388,7 @@ export class SceneMultiplayer {
     if (peer === null || this.#connected.has(id)) return;
     if (this.#relaysAsServer(peer)) announceJoin(peer, this.#connected, id, this.#isLocal);
     this.#connected.add(id);
+    if (this.#isLocal(id)) this.#localConnected.add(id);
     if (id === SERVER_ID && peer.godotVersion === 4) this.connectedToServer.emit();
     this.peerConnected.emit(id);
     if (id === SERVER_ID && peer.godotVersion === 3) this.connectedToServer.emit();
@@ -393,6 +397,7 @@ export class SceneMultiplayer {
   #deletePeer(id: number): void {
     const peer = this.#peer;
     if (peer === null || !this.#connected.delete(id)) return;
+    this.#localConnected.delete(id);
     this.#rpc.removePeer(id);
     if (this.#relaysAsServer(peer)) announceLeave(peer, this.#connected, id, this.#isLocal);
     this.peerDisconnected.emit(id);
@@ -404,13 +409,6 @@ export class SceneMultiplayer {
    */
   readonly #isLocal = (id: number): boolean =>
     !(this.#peer as { isRemotePeer?(id: number): boolean } | null)?.isRemotePeer?.(id);
-
-  /** The connected peers that are this process's own clients (all of them outside a cluster). */
-  #localConnected(): ReadonlySet<number> {
-    const peer = this.#peer as { isRemotePeer?(id: number): boolean } | null;
-    if (peer?.isRemotePeer === undefined) return this.#connected;
-    return new Set([...this.#connected].filter(this.#isLocal));
-  }
 
   #relays(peer: MultiplayerPeerApi): boolean {
     return this.serverRelay && peer.isServerRelaySupported();
