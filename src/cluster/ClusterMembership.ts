@@ -85,6 +85,8 @@ export class ClusterMembership
   #registering = false;
   #reading = false;
   #readGeneration = 0;
+  /** Whether a bus event was applied (or an id taken) since the last poll: an idle poll reads no clock. */
+  #changed = false;
   #heartbeating = false;
   #nextHeartbeat = Number.NEGATIVE_INFINITY;
   #leasing = false;
@@ -173,6 +175,8 @@ export class ClusterMembership
 
   /** A leased id for a new local peer, or 0 when none is left (the handshake is refused). */
   takeId(): number {
+    // The pool may need a refill: the next poll looks.
+    this.#changed = true;
     return this.#pool.pop() ?? 0;
   }
 
@@ -244,10 +248,13 @@ export class ClusterMembership
 
   /**
    * Issues what is due, inside the server's poll: the next inbox read (one at a time,
-   * so what is staged stays bounded), the registration, the heartbeat, id leases.
+   * so what is staged stays bounded), the registration, the heartbeat, id leases. The
+   * clock is read only after bus events were applied: an inbox read answers at least
+   * once per heartbeat interval, so a poll with nothing new costs no clock read.
    */
   poll(): void {
-    if (!this.#up) return;
+    if (!this.#changed || !this.#up) return;
+    this.#changed = false;
     if (!this.#reading) this.#read();
     if (this.#pool.length < POOL_LOW && !this.#leasing) this.#lease();
     if (this.#needsRegister) {
@@ -280,6 +287,7 @@ export class ClusterMembership
   /** @internal Applies one staged bus event. */
   applyStagedEvent(kind: number, a: unknown, b: unknown): void {
     if (this.#stopped) return;
+    this.#changed = true;
     switch (kind) {
       case BUS_UP:
         this.#busUp(a as boolean);
@@ -366,7 +374,9 @@ export class ClusterMembership
   #read(): void {
     this.#reading = true;
     const generation = this.#readGeneration;
-    this.#bus.readInbox(READ_BATCH, (messages) => this.#stage(BUS_BATCH, messages, generation));
+    this.#bus.readInbox(READ_BATCH, this.#settings.heartbeatMs, (messages) =>
+      this.#stage(BUS_BATCH, messages, generation),
+    );
   }
 
   #register(): void {

@@ -91,9 +91,11 @@ export interface ClusterBus {
   ): void;
   /**
    * Reads the next messages of this process's inbox (at most `count`), each once: waits
-   * until there is at least one. Only one read is in flight at a time.
+   * until there is at least one, or answers `[]` after `blockMs` (the owner's heartbeat
+   * cadence: an idle owner is woken by this answer, and reads no clock in between). Only
+   * one read is in flight at a time.
    */
-  readInbox(count: number, done: (messages: Uint8Array[] | null) => void): void;
+  readInbox(count: number, blockMs: number, done: (messages: Uint8Array[] | null) => void): void;
   /** Bumps this process's stamp, renews the leases of `leasedIds` for `leaseMs`, and reads every stamp. */
   heartbeat(
     leasedIds: readonly number[],

@@ -151,6 +151,13 @@ export class MemoryClusterStore {
     return lengths;
   }
 
+  /** @internal Answers `[]` to a read still parked (its wait is over). */
+  unpark(me: string, read: ParkedRead): void {
+    if (this.#parked.get(me) !== read) return;
+    this.#parked.delete(me);
+    read.bus.answer(() => read.done([]));
+  }
+
   /** @internal */
   read(me: string, read: ParkedRead): void {
     const inbox = this.#inboxes.get(me);
@@ -302,9 +309,14 @@ export class MemoryClusterBus implements ClusterBus {
     else this.#waiting.push(send);
   }
 
-  readInbox(count: number, done: (messages: Uint8Array[] | null) => void): void {
+  readInbox(count: number, blockMs: number, done: (messages: Uint8Array[] | null) => void): void {
     this.#request(done, () => {
-      this.#store.read(this.processId, { count, done, bus: this });
+      const read = { count, done, bus: this };
+      this.#store.read(this.processId, read);
+      const network = this.#host.network;
+      network.deliver(this.#store.host, this.#store.host, network.now() + blockMs, () =>
+        this.#store.unpark(this.processId, read),
+      );
       return ANSWERS_ITSELF;
     });
   }

@@ -33,9 +33,6 @@ import { REDIS_SCRIPTS } from "./redis-scripts.js";
  *   from the last id seen.
  */
 
-/** How long one blocking read waits before it returns empty (and poll() issues the next). */
-const READ_BLOCK_MS = 5000;
-
 type ScriptedRedis = Redis & {
   gdnetWrite(...args: (string | Uint8Array | number)[]): Promise<unknown>;
   gdnetHeartbeat(...args: (string | number)[]): Promise<unknown>;
@@ -120,7 +117,8 @@ class RedisClusterBus implements ClusterBus {
   #readerGeneration = 0;
   #lastId = "0-0";
   #trimTo: string | null = null;
-  #waitingRead: { count: number; done: (messages: Uint8Array[] | null) => void } | null = null;
+  #waitingRead: { count: number; blockMs: number; done: (messages: Uint8Array[] | null) => void } | null =
+    null;
   #readInFlight: ((messages: Uint8Array[] | null) => void) | null = null;
 
   constructor(Redis: RedisConstructor, url: string, name: string, processId: string) {
@@ -200,10 +198,10 @@ class RedisClusterBus implements ClusterBus {
       );
   }
 
-  readInbox(count: number, done: (messages: Uint8Array[] | null) => void): void {
+  readInbox(count: number, blockMs: number, done: (messages: Uint8Array[] | null) => void): void {
     if (this.#closed) return;
     if (!this.#readerReady) {
-      this.#waitingRead = { count, done };
+      this.#waitingRead = { count, blockMs, done };
       return;
     }
     const generation = this.#readerGeneration;
@@ -213,7 +211,15 @@ class RedisClusterBus implements ClusterBus {
       this.#trimTo = null;
     }
     this.#reader
-      .xreadBuffer("COUNT", count, "BLOCK", READ_BLOCK_MS, "STREAMS", this.#inbox, this.#lastId)
+      .xreadBuffer(
+        "COUNT",
+        count,
+        "BLOCK",
+        Math.max(1, Math.round(blockMs)),
+        "STREAMS",
+        this.#inbox,
+        this.#lastId,
+      )
       .then(
         (result) => {
           if (generation !== this.#readerGeneration) return;
@@ -372,7 +378,7 @@ class RedisClusterBus implements ClusterBus {
         this.#readerReady = true;
         const waiting = this.#waitingRead;
         this.#waitingRead = null;
-        if (waiting !== null) this.readInbox(waiting.count, waiting.done);
+        if (waiting !== null) this.readInbox(waiting.count, waiting.blockMs, waiting.done);
       },
       () => {},
     );
