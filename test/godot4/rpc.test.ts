@@ -37,6 +37,9 @@ function declareGame(multiplayer: SceneMultiplayer): void {
   multiplayer.rpcConfig(game, "chat", { ...reliable, rpcMode: RPC_MODE_ANY_PEER, callLocal: true });
   multiplayer.rpcConfig(game, "go", reliable);
   multiplayer.rpcConfig(game, "finish", reliable);
+  // rpc_other.gd on /root/Other: zap is declared with Node.rpc_config (node level).
+  multiplayer.rpcConfig("/root/Other", "zap", { nodeLevel: true, rpcMode: RPC_MODE_ANY_PEER });
+  multiplayer.rpcConfig("/root/Other", "auth_only", { ...reliable, rpcMode: RPC_MODE_AUTHORITY });
 }
 
 /** Resolves when `done()` holds, checked after each poll; rejects after `limitMs`. */
@@ -91,7 +94,11 @@ describeWithGodot4("Godot 4.6 clients calling and answering a gdnet server's RPC
     await until(() => peer.getLocalPort() !== 0, 5000, "the server listening");
 
     const url = `ws://127.0.0.1:${peer.getLocalPort()}/`;
-    const files = { "rpc_game.gd": script("rpc_game.gd"), "rpc_odd_game.gd": script("rpc_odd_game.gd") };
+    const files = {
+      "rpc_game.gd": script("rpc_game.gd"),
+      "rpc_odd_game.gd": script("rpc_odd_game.gd"),
+      "rpc_other.gd": script("rpc_other.gd"),
+    };
     const start = (role: string): Godot4Run =>
       godot().run(script("rpc_client.gd"), { files, args: [role, url], timeoutMs: 22_000 });
     const runs = { a: start("a"), b: start("b"), odd: start("odd") };
@@ -111,6 +118,9 @@ describeWithGodot4("Godot 4.6 clients calling and answering a gdnet server's RPC
     });
     const a = roles.get("a")!;
     const b = roles.get("b")!;
+    // Client a owns /root/Other: its authority RPCs there are accepted, b's are not.
+    multiplayer.setMultiplayerAuthority("/root/Other", a);
+    returns.zap = multiplayer.rpc(a, "/root/Other", "zap", [9]);
     const data = new Map<string, unknown>([
       ["id", a],
       ["name", "gdnet"],
@@ -132,6 +142,8 @@ describeWithGodot4("Godot 4.6 clients calling and answering a gdnet server's RPC
         calls.some((c) => c.includes("hello_server")) &&
         refusals.some((r) => r.includes("secret")) &&
         calls.some((c) => c.includes("chat")) &&
+        calls.some((c) => c.includes("auth_only")) &&
+        refusals.some((r) => r.includes("auth_only")) &&
         runs.a.lines.some((l) => l.startsWith("chat ")),
       15_000,
       "the clients' RPCs",
@@ -152,7 +164,7 @@ describeWithGodot4("Godot 4.6 clients calling and answering a gdnet server's RPC
       b: 0,
       odd: 0,
     });
-    expect(returns).toEqual({ one: OK, all: OK, allButB: OK, go: OK, odd: OK, finish: OK });
+    expect(returns).toEqual({ zap: OK, one: OK, all: OK, allButB: OK, go: OK, odd: OK, finish: OK });
     expect(multiplayer.getPeers()).toEqual([]);
   });
 
@@ -190,6 +202,15 @@ describeWithGodot4("Godot 4.6 clients calling and answering a gdnet server's RPC
     expect(calls).toContain(`${b} /root/Game chat("broadcast from B") remote=${b}`);
     expect(exits.a!.lines).toContain(`chat sender=${b} String:"broadcast from B"`);
     expect(exits.b!.lines).toContain(`chat sender=${b} String:"broadcast from B"`);
+  });
+
+  it("a node-level (rpc_config) method works both ways, and a node owned by a client takes its authority RPCs only", () => {
+    const [a, b] = [roles.get("a")!, roles.get("b")!];
+    expect(calls).toContain(`${a} /root/Other zap(5) remote=${a}`);
+    expect(exits.a!.lines).toContain("zap sender=1 x=9");
+    expect(calls).toContain(`${a} /root/Other auth_only() remote=${a}`);
+    expect(refusals).toContain(`${b} /root/Other auth_only not_allowed`);
+    expect(calls.filter((line) => line.startsWith(`${b} /root/Other`))).toEqual([]);
   });
 
   it("a client whose script declares other methods is refused with Godot's checksum message, and nothing crashes", () => {

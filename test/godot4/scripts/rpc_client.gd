@@ -14,6 +14,9 @@ func _initialize() -> void:
 	var game: Node = script.new()
 	game.name = "Game"
 	root.add_child(game)
+	var other: Node = load("res://rpc_other.gd").new()
+	other.name = "Other"
+	root.add_child(other)
 	var peer := WebSocketMultiplayerPeer.new()
 	print("create_client ", peer.create_client(args[1]))
 	get_multiplayer().multiplayer_peer = peer

@@ -51,11 +51,15 @@ func chat(text) -> void:
 @rpc("authority", "reliable")
 func go() -> void:
 	print("go")
+	var other = get_node("/root/Other")
 	if role == "a":
 		hello_server.rpc_id(1, "hi", 7, Vector2(1.5, -2))
 		secret.rpc_id(1, 5)
+		other.zap.rpc_id(1, 5)
+		other.auth_only.rpc_id(1)
 	elif role == "b":
 		chat.rpc("broadcast from B")
+		other.auth_only.rpc_id(1)
 
 
 @rpc("authority", "reliable")
