@@ -15,6 +15,21 @@ export interface LinkConditions {
   latency: number;
   /** Bytes per second in each direction. Default `Infinity` (no limit). */
   bandwidth: number;
+  /**
+   * Each message's one-way delay varies by up to ± this many ms (at most `latency`),
+   * drawn from a seeded source per direction of each connection; order is kept.
+   * Default 0. See `src/conditions/LinkModel.ts`.
+   */
+  jitter?: number;
+  /** Seeds the jitter of every connection (each connection derives its own from it and its order). Default 0. */
+  seed?: number;
+  /**
+   * The link goes silent: nothing arrives either way, no FIN, no reset, until this is
+   * set back to false; then what was held arrives in order at the next retransmission
+   * (every 200 ms, as TCP's minimum retransmission timeout). Heartbeats and timeouts
+   * notice. Default false.
+   */
+  blackhole?: boolean;
 }
 
 /**

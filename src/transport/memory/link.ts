@@ -1,4 +1,5 @@
-import type { NetworkHost } from "./host.js";
+import { connectionSeed, LinkDirection } from "../../conditions/LinkModel.js";
+import type { LinkConditions, NetworkHost } from "./host.js";
 
 /** What a link delivers to one of its ends. The owner of the end (a memory stream or socket) implements it. */
 export interface LinkReceiver {
@@ -62,6 +63,16 @@ function freshEnd(): Omit<LinkEnd, "host" | "address" | "port"> {
   };
 }
 
+/** Something on its way across a link. */
+interface Delivery {
+  kind: 0 | 1;
+  payload: unknown;
+  size: number;
+}
+
+/** How often what waits behind a blackhole is tried again (TCP's minimum retransmission timeout). */
+const RETRANSMISSION_MS = 200;
+
 /** Delivery kinds on a link. */
 const DATA = 0;
 const END = 1;
@@ -80,11 +91,12 @@ export class MemoryLink {
   readonly server: LinkEnd;
   /** Dropped silently: nothing is delivered any more, in either direction, and nobody is told. */
   #dropped = false;
-  /** Per direction: the time the last delivery was scheduled for, so nothing overtakes. */
-  #lastDeliveryToServer = 0;
-  #lastDeliveryToClient = 0;
-  #busyToServer = 0;
-  #busyToClient = 0;
+  /** Per direction: when each delivery is due (latency, jitter, bandwidth; nothing overtakes). */
+  #toServer: LinkDirection | null = null;
+  #toClient: LinkDirection | null = null;
+  /** Per direction: deliveries that arrived while the link was a blackhole, in order. */
+  #heldToServer: Delivery[] = [];
+  #heldToClient: Delivery[] = [];
 
   constructor(
     readonly id: number,
@@ -182,25 +194,72 @@ export class MemoryLink {
   #transmit(from: LinkEnd, kind: 0 | 1, payload: unknown, size: number): void {
     const to = this.peerOf(from);
     const network = from.host.network;
-    const now = network.now();
-    const { latency, bandwidth } = network.linkConditions(from.host, to.host);
-    const towardServer = to === this.server;
-    const busy = Math.max(now, towardServer ? this.#busyToServer : this.#busyToClient);
-    const sentAt =
-      bandwidth === Number.POSITIVE_INFINITY || size === 0 ? busy : busy + (size * 1000) / bandwidth;
-    if (towardServer) this.#busyToServer = sentAt;
-    else this.#busyToClient = sentAt;
-    const last = towardServer ? this.#lastDeliveryToServer : this.#lastDeliveryToClient;
-    const at = Math.max(last, sentAt + latency);
-    if (towardServer) this.#lastDeliveryToServer = at;
-    else this.#lastDeliveryToClient = at;
-    to.inFlight += size;
-    network.deliver(from.host, to.host, at, () => {
-      to.inFlight -= size;
-      if (this.#dropped) return;
-      if (kind === DATA && !to.closed) to.unconsumed += size;
-      this.#handOver(to, kind, payload);
+    const conditions = network.linkConditions(from.host, to.host);
+    const at = this.#direction(to, conditions).due(network.now(), size, {
+      latency: conditions.latency,
+      jitter: conditions.jitter ?? 0,
+      bandwidth: conditions.bandwidth,
     });
+    to.inFlight += size;
+    network.deliver(from.host, to.host, at, () => this.#arrive(from, { kind, payload, size }));
+  }
+
+  /** The model of the direction toward `to`, seeded from the conditions' seed and this link's id. */
+  #direction(to: LinkEnd, conditions: LinkConditions): LinkDirection {
+    const towardServer = to === this.server;
+    let direction = towardServer ? this.#toServer : this.#toClient;
+    if (direction === null) {
+      direction = new LinkDirection(connectionSeed(conditions.seed ?? 0, this.id, towardServer ? 0 : 1));
+      if (towardServer) this.#toServer = direction;
+      else this.#toClient = direction;
+    }
+    return direction;
+  }
+
+  /** A delivery reaches `from`'s peer, unless the link is a blackhole (then it waits, in order). */
+  #arrive(from: LinkEnd, delivery: Delivery): void {
+    const to = this.peerOf(from);
+    if (this.#dropped) {
+      to.inFlight -= delivery.size;
+      return;
+    }
+    const held = to === this.server ? this.#heldToServer : this.#heldToClient;
+    if (held.length > 0 || this.#silent(from)) {
+      held.push(delivery);
+      if (held.length === 1) this.#retransmitLater(from);
+      return;
+    }
+    this.#land(to, delivery);
+  }
+
+  /** Whether the path from `from` to its peer is a blackhole now. */
+  #silent(from: LinkEnd): boolean {
+    return from.host.network.linkConditions(from.host, this.peerOf(from).host).blackhole === true;
+  }
+
+  /** What waits behind a blackhole is tried again at the next retransmission. */
+  #retransmitLater(from: LinkEnd): void {
+    const to = this.peerOf(from);
+    const network = from.host.network;
+    network.deliver(from.host, to.host, network.now() + RETRANSMISSION_MS, () => {
+      const held = to === this.server ? this.#heldToServer : this.#heldToClient;
+      if (held.length === 0) return;
+      if (this.#dropped) {
+        for (const delivery of held.splice(0)) to.inFlight -= delivery.size;
+        return;
+      }
+      if (this.#silent(from)) {
+        this.#retransmitLater(from);
+        return;
+      }
+      for (const delivery of held.splice(0)) this.#land(to, delivery);
+    });
+  }
+
+  #land(to: LinkEnd, delivery: Delivery): void {
+    to.inFlight -= delivery.size;
+    if (delivery.kind === DATA && !to.closed) to.unconsumed += delivery.size;
+    this.#handOver(to, delivery.kind, delivery.payload);
   }
 
   #handOver(end: LinkEnd, kind: 0 | 1 | 2, payload: unknown): void {
