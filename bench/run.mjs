@@ -8,6 +8,7 @@
 // Every ratio is "higher is better for gdnet" (godot_echo_100: Godot/ws, for the record).
 import { machine, runScenario, versions } from "./harness.mjs";
 import { scenario as broadcast } from "./scenarios/broadcast.mjs";
+import { scenario as cluster } from "./scenarios/cluster.mjs";
 import { scenarios as echo } from "./scenarios/echo.mjs";
 import { scenario as godotEcho } from "./scenarios/godot_echo.mjs";
 import { scenario as idle } from "./scenarios/idle.mjs";
@@ -45,7 +46,7 @@ const variant = {
     );
   },
 };
-const scenarios = [...echo, broadcast, idle, tcpBulk, tcpSmall, variant, godotEcho, rpc].filter(
+const scenarios = [...echo, broadcast, idle, tcpBulk, tcpSmall, variant, godotEcho, rpc, cluster].filter(
   (s) => only === null || only.has(s.name) || (s.parts ?? []).some((part) => only.has(part)),
 );
 
@@ -58,8 +59,8 @@ for (const scenario of scenarios) {
   if (scenario.available !== undefined && !scenario.available()) {
     for (const name of names) {
       ratios[name] = null;
-      figures[name] = { skipped: "godot3-server is not on PATH" };
-      console.log(`${name.padEnd(16)} skipped: godot3-server is not on PATH`);
+      figures[name] = { skipped: `${scenario.requires ?? "godot3-server"} is not on PATH` };
+      console.log(`${name.padEnd(16)} skipped: ${scenario.requires ?? "godot3-server"} is not on PATH`);
     }
     continue;
   }
@@ -68,7 +69,7 @@ for (const scenario of scenarios) {
   try {
     summary =
       scenario.run !== undefined
-        ? await scenario.run()
+        ? await scenario.run({ size })
         : await runScenario(scenario, { rounds: scenario.rounds?.[size] ?? defaultRounds, size });
   } catch (error) {
     failed = true;

@@ -21,6 +21,8 @@ const SCENARIOS = [
   "variant_decode",
   "godot_echo_100",
   "rpc_100",
+  "cluster_broadcast",
+  "cluster_idle",
 ];
 
 // Keeps the benchmarks working: every scenario runs once at a tiny size, gdnet and its
@@ -41,6 +43,11 @@ it("every benchmark scenario runs at a tiny size and the report ends with one JS
     const figure = report.figures[name];
     if (name === "godot_echo_100" && !hasTool("godot3-server")) {
       expect(figure.skipped, name).toMatch(/godot3-server/);
+      expect(report.ratios[name], name).toBeNull();
+      continue;
+    }
+    if (name.startsWith("cluster_") && !hasTool("redis-server")) {
+      expect(figure.skipped, name).toMatch(/redis-server/);
       expect(report.ratios[name], name).toBeNull();
       continue;
     }
