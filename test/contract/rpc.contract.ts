@@ -357,6 +357,13 @@ export function defineRpcContract(makeWorld: () => ContractWorld): void {
       expect(host.refusals).toEqual([`${a.id} /root/Game from_server not_allowed`]);
       expect(b.calls).toEqual([`${a.id} /root/Game chat("to all") as ${a.id}`]);
       expect(b.refusals).toEqual([`${a.id} /root/Game to_master not_allowed`]);
+      // Now that everyone confirmed the path, the broadcast goes out as one packet (to = 0).
+      expect(a.multiplayer.rpc(0, "/root/Game", "chat", ["again"])).toBe(OK);
+      await world.until(everyone, () => host.calls.length === 3 && b.calls.length === 2);
+      expect([host.calls[2], b.calls[1]]).toEqual([
+        `${a.id} /root/Game chat("again") as ${a.id}`,
+        `${a.id} /root/Game chat("again") as ${a.id}`,
+      ]);
       // The master's own master call runs only here; a remote-only call to yourself is refused.
       expect(host.multiplayer.rpc(0, "/root/Game", "to_master", ["self"])).toBe(OK);
       expect(host.calls.at(-1)).toBe('1 /root/Game to_master("self") as 1');
