@@ -130,16 +130,15 @@ export class RpcDeclarations {
   }
 
   /**
-   * Declares (or with `null` removes) `method` on `path` (or on every child, with a path
-   * ending in `/*`). Returns the key whose table changed (the relative path, with `/*`
-   * for a pattern), or `null` when nothing changed.
+   * Declares (or with `null` removes) `method` on `path`, or on every child of a path
+   * ending in `/*`. The node's table is rebuilt at its next use.
    */
-  declare(path: string, method: string, config: RpcConfig | null): string | null {
+  declare(path: string, method: string, config: RpcConfig | null): void {
     if (typeof method !== "string" || method === "") throw new TypeError("rpcConfig expects a method name");
     const key = relativePath(path);
     let methods = this.#methods.get(key);
     if (config === null) {
-      if (methods === undefined || !methods.delete(method)) return null;
+      if (methods === undefined || !methods.delete(method)) return;
       if (methods.size === 0) this.#methods.delete(key);
     } else {
       if (methods === undefined) {
@@ -149,7 +148,6 @@ export class RpcDeclarations {
       methods.set(method, resolve(config));
     }
     this.#tables.delete(key);
-    return key;
   }
 
   /** The table of the node at `relative`: its own declaration, else its parent's `/*` one; `null` if neither. */
