@@ -14,6 +14,33 @@ export interface DrainListener {
 }
 
 /**
+ * Something standing between the platform and a {@link StagingQueue}: conditions that
+ * hold events and writes back (`src/conditions/`), a recorder that writes down what
+ * reached the owner (`src/replay/`). It sees every event staged from outside the owner's
+ * drain (what a drain's own targets stage in reaction is theirs and passes by).
+ */
+export interface StagingTap {
+  /** An event staged from outside the owner's drain; `true` when the tap took it (it stages it later with `stageNow`). */
+  staged(target: StagedEventTarget, kind: number, a: unknown, b: unknown): boolean;
+  /** The owner's drain is about to start: the tap stages what is due now. */
+  beforeDrain(): void;
+  /** Whether the tap holds something back, so an owner that skips an empty queue drains anyway. */
+  readonly holding: boolean;
+  /** A write on a connection staging into this queue: `true` when the tap holds it (and releases it later). */
+  holdWrite?(writer: HeldWriter, bytes: Uint8Array): boolean;
+  /** A reading of live transport state (a buffered amount) about to be answered to the owner; returns the answer. */
+  observe?(value: number): number;
+}
+
+/** A connection whose writes a {@link StagingTap} may hold back. */
+export interface HeldWriter {
+  /** Hands a held write to the network (`deliver`) or drops it. */
+  releaseWrite(bytes: Uint8Array, deliver: boolean): void;
+  /** Resets the connection: the owner sees a reset at its next drain, the remote an RST. */
+  resetLink?(): void;
+}
+
+/**
  * The one staging mechanism of gdnet (SPEC §1.2): platform code (socket callbacks,
  * browser events, the in-memory network) pushes events here at any time, and the owning
  * object's `poll()` drains them in arrival order.
@@ -34,6 +61,9 @@ export class StagingQueue {
   #drainWaiters: DrainListener[] | null = null;
   /** Units of work the current drain may still do (see `drain`); infinite outside drains. */
   #remaining = Number.POSITIVE_INFINITY;
+  #draining = false;
+  /** Conditions or a recorder between the platform and this queue (see {@link StagingTap}); `null` for none. */
+  tap: StagingTap | null = null;
 
   /**
    * @param onFirstEvent called when the queue goes from empty to non-empty, so an owner
@@ -45,6 +75,12 @@ export class StagingQueue {
 
   /** Stages one event for `target`. Safe to call from any callback, at any time. */
   push(target: StagedEventTarget, kind: number, a?: unknown, b?: unknown): void {
+    if (this.tap !== null && !this.#draining && this.tap.staged(target, kind, a, b)) return;
+    this.stageNow(target, kind, a, b);
+  }
+
+  /** Stages one event, past any {@link StagingTap} (a tap releasing what it held). */
+  stageNow(target: StagedEventTarget, kind: number, a?: unknown, b?: unknown): void {
     const slots = this.#slots;
     const tail = this.#tail;
     const wasEmpty = tail === this.#head;
@@ -69,7 +105,7 @@ export class StagingQueue {
 
   /** Whether no event is waiting. */
   get isEmpty(): boolean {
-    return this.#tail === this.#head;
+    return this.#tail === this.#head && (this.tap === null || !this.tap.holding);
   }
 
   /**
@@ -86,6 +122,7 @@ export class StagingQueue {
    * until everything it staged was applied, so a budget never lets staging grow.
    */
   drain(budget = Number.POSITIVE_INFINITY): number {
+    this.tap?.beforeDrain();
     const slots = this.#slots;
     const end = this.#tail;
     // Listeners that wait for this drain (not those that start waiting during it).
@@ -93,6 +130,8 @@ export class StagingQueue {
     this.#drainWaiters = null;
     this.#remaining = budget;
     let applied = 0;
+    const wasDraining = this.#draining;
+    this.#draining = true;
     while (this.#head < end && this.#remaining > 0) {
       const i = this.#head;
       const target = slots[i] as StagedEventTarget;
@@ -105,6 +144,7 @@ export class StagingQueue {
       this.#remaining--;
       target.applyStagedEvent(kind, a, b);
     }
+    this.#draining = wasDraining;
     const complete = this.#head >= end;
     this.#remaining = Number.POSITIVE_INFINITY;
     if (this.#head === this.#tail) {
