@@ -214,4 +214,27 @@ describe("SceneMultiplayer RPC declarations", () => {
     ]);
     expect(multiplayer.getRemoteSenderId()).toBe(0);
   });
+
+  it("a peer that answers the server's announcement with valid = 0 gets nothing more on that path, and its calls there are refused", () => {
+    const { multiplayer, client, step, id } = serverWithClient(65, 7914);
+    const refusals: string[] = [];
+    multiplayer.rpcRefused.connect((sender, path, _m, reason) =>
+      refusals.push(`${sender} ${path} ${reason}`),
+    );
+    const calls: string[] = [];
+    multiplayer.rpcReceived.connect((_s, _p, method) => calls.push(method));
+    expect(multiplayer.rpc(id, "/root/Game", "from_server", ["a"])).toBe(OK);
+    step();
+    expect(client.take()).toHaveLength(2);
+    client.send("020001000000");
+    step();
+    expect(refusals).toEqual([`${id} /root/Game checksum_mismatch`]);
+    expect(multiplayer.rpc(id, "/root/Game", "from_server", ["b"])).toBe(OK);
+    expect(multiplayer.rpc(0, "/root/Game", "from_server", ["c"])).toBe(OK);
+    client.send(`20${le32(0x80000007)}0200 47616d6500`);
+    step();
+    expect(client.take()).toEqual([]);
+    expect(calls).toEqual([]);
+    expect(refusals).toEqual([`${id} /root/Game checksum_mismatch`, `${id} /root/Game checksum_mismatch`]);
+  });
 });
