@@ -130,6 +130,34 @@ describe("RPC codec (Godot 4.6 bytes)", () => {
     expect(call(1, 0, [2n ** 62n])).toBe("00010001c20000000000000040");
   });
 
+  it("top-level ints of every width and sign come back as they went, in the smallest width", () => {
+    const ints = [
+      0,
+      -1,
+      127,
+      -128,
+      128,
+      -129,
+      32767,
+      -32768,
+      32768,
+      -32769,
+      2 ** 31 - 1,
+      -(2 ** 31),
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 53 - 1,
+    ];
+    const widths = [1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 8, 8, 8];
+    ints.forEach((value, i) => {
+      const [, bytes] = encodeCompressedArguments([value]);
+      expect(bytes.byteLength, String(value)).toBe(1 + widths[i]!);
+      expect(decodeCompressedArguments(bytes, 0, bytes.byteLength, 1)).toEqual([OK, [value]]);
+    });
+    const [, big] = encodeCompressedArguments([-(2n ** 63n)]);
+    expect(decodeCompressedArguments(big, 0, big.byteLength, 1)).toEqual([OK, [-(2n ** 63n)]]);
+  });
+
   it("byte-only calls: no arguments, or one PackedByteArray (§10e)", () => {
     expect(call("Game", 2, [new Uint8Array([1, 2, 3])])).toBe("a0090000800201020347616d6500");
     expect(call("Game", 2, [])).toBe("a0060000800247616d6500");

@@ -119,11 +119,14 @@ export function decodeCompressedArguments(
 
 /** A signed little-endian int of `width` bytes: a `number`, or a `bigint` beyond ±(2^53 − 1) as the Variant decoder gives. */
 function readInt(bytes: Uint8Array, offset: number, width: number): number | bigint {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, width);
-  if (width === 1) return view.getInt8(0);
-  if (width === 2) return view.getInt16(0, true);
-  if (width === 4) return view.getInt32(0, true);
-  const value = view.getBigInt64(0, true);
+  if (width === 1) return (bytes[offset]! << 24) >> 24;
+  if (width === 2) return ((bytes[offset]! | (bytes[offset + 1]! << 8)) << 16) >> 16;
+  if (width === 4) {
+    return (
+      bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)
+    );
+  }
+  const value = new DataView(bytes.buffer, bytes.byteOffset + offset, 8).getBigInt64(0, true);
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
     ? Number(value)
     : value;
