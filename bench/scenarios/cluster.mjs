@@ -76,6 +76,8 @@ export const scenario = {
           gdnet_p99_ms: gdnetRun.p99,
           anchor_p50_ms: anchorRun.p50,
           anchor_p99_ms: anchorRun.p99,
+          join_ms: gdnetRun.joinMs,
+          leave_ms: gdnetRun.leaveMs,
           delivered: { gdnet: gdnetRun.delivered, anchor: anchorRun.delivered, expected: gdnetRun.expected },
           clients: params.clients,
           processes: params.servers,
@@ -174,8 +176,24 @@ async function broadcastRun(kind, redisUrl, params, serverCount) {
     const expected = params.messages * params.clients;
     const end = performance.now() + LIMIT_MS;
     while (received.count < expected && performance.now() < end) await sleep(5);
+    // gdnet only: how long a join on another process, then its clean leave, take to show
+    // on the broadcasting server (asked every 5 ms, so within a few ms).
+    let joinMs = Number.NaN;
+    let leaveMs = Number.NaN;
+    if (kind === "gdnet" && ports.length > 1) {
+      const joinedAt = performance.now();
+      const extra = await connectClient(kind, ports[1], () => {});
+      while ((await control.count()) < params.clients + 2) await sleep(5);
+      joinMs = performance.now() - joinedAt;
+      const leftAt = performance.now();
+      extra.close(true);
+      while ((await control.count()) > params.clients + 1) await sleep(5);
+      leaveMs = performance.now() - leftAt;
+    }
     for (const client of [...clients, control]) client.close();
     return {
+      joinMs,
+      leaveMs,
       rate: received.count / ((received.last - start) / 1000),
       p50: percentile(received.latencies, 50),
       p99: percentile(received.latencies, 99),
@@ -208,7 +226,7 @@ async function connectClient(kind, port, onMessage) {
       socket.on("unexpected-response", () => resolve(false));
     });
     // A server answers 503 until it has leased its first ids from Redis.
-    if (opened) return { close: () => socket.terminate() };
+    if (opened) return { close: (clean) => (clean ? socket.close() : socket.terminate()) };
     await sleep(20);
   }
 }
@@ -251,6 +269,12 @@ async function connectControl(kind, port) {
         await sleep(50);
         if (answers.at(-1) >= n) return;
       }
+    },
+    async count() {
+      const before = answers.length;
+      socket.send("count");
+      while (answers.length === before) await sleep(1);
+      return answers.at(-1);
     },
     go: (messages) => socket.send(`go:${messages}`),
     close: () => socket.terminate(),
