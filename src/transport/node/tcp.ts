@@ -1,6 +1,6 @@
 import net from "node:net";
 import { StagingBudget } from "../../core/StagingBudget.js";
-import type { StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
+import type { HeldWriter, StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
 import { ErrorCode } from "../../ErrorCode.js";
 import {
   LISTENER_CONNECTION,
@@ -47,6 +47,11 @@ class WeakOwner implements StagedEventTarget {
     this.#owner?.deref()?.applyStagedEvent(kind, a, b);
   }
 
+  /** The owner events reach (`undefined` once cut or collected): a recorder names the owner, not this forwarder. */
+  get forwardsTo(): StagedEventTarget | undefined {
+    return this.#owner?.deref();
+  }
+
   cut(): void {
     this.#owner = null;
   }
@@ -73,7 +78,7 @@ export function classifySocketError(error: NodeJS.ErrnoException): StreamFailure
  * One node:net (or TLS) socket as a {@link StreamConnection}. Its writes go through its
  * {@link TickWriter} base, the socket's only writer.
  */
-export class NodeStreamConnection extends TickWriter implements StreamConnection {
+export class NodeStreamConnection extends TickWriter implements StreamConnection, HeldWriter {
   /** The socket. */
   readonly socket: net.Socket;
   #queue: StagingQueue | null = null;
@@ -84,6 +89,11 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
   #released = false;
   /** Bounds what is staged between two polls; made when the first data arrives. */
   #budget: StagingBudget | null = null;
+  /** Writes (and their bytes) that conditions on the owner's queue hold back (src/conditions/). */
+  #heldWrites = 0;
+  #heldBytes = 0;
+  /** Closed while conditions held writes: the FIN follows the last of them. */
+  #endAfterHeld = false;
 
   /**
    * @param connectEvent the socket event that means connected: `"connect"`, or
@@ -150,11 +160,48 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
       : Buffer.isBuffer(bytes)
         ? bytes
         : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const tap = this.#queue?.tap;
+    if (tap?.holdWrite !== undefined && tap.holdWrite(this, buffer)) {
+      this.#heldWrites++;
+      this.#heldBytes += buffer.byteLength;
+      return;
+    }
     this.queueFrame(buffer);
   }
 
+  /** @internal Conditions hand a held write on (or drop it); the FIN of a close waits for the last. */
+  releaseWrite(bytes: Uint8Array, deliver: boolean): void {
+    this.#heldWrites--;
+    this.#heldBytes -= bytes.byteLength;
+    if (deliver) this.queueFrame(bytes as Buffer);
+    if (this.#heldWrites === 0 && this.#endAfterHeld) {
+      this.flush();
+      this.#endAfterHeld = false;
+      this.#end();
+    }
+  }
+
+  /** @internal Conditions reset the link: the owner sees a reset at its next drain, the remote an RST. */
+  resetLink(): void {
+    if (this.#released) return;
+    const queue = this.#queue!;
+    // Named directly: the reset cuts the forwarder before the owner's drain.
+    const owner = this.#target!.forwardsTo;
+    this.reset();
+    if (owner !== undefined)
+      queue.stageNow(owner, STREAM_ERROR, "reset", "connection reset by the network conditions");
+  }
+
+  override get bufferedAmount(): number {
+    const amount = super.bufferedAmount + this.#heldBytes;
+    const tap = this.#queue?.tap;
+    return tap?.observe === undefined ? amount : tap.observe(amount);
+  }
+
   get queuedWrites(): number {
-    return this.queuedMessages;
+    const count = this.queuedMessages + this.#heldWrites;
+    const tap = this.#queue?.tap;
+    return tap?.observe === undefined ? count : tap.observe(count);
   }
 
   get stagedBytes(): number {
@@ -162,7 +209,7 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
   }
 
   protected canWrite(): boolean {
-    return !this.#released && !this.socket.destroyed && !this.socket.writableEnded;
+    return (!this.#released || this.#endAfterHeld) && !this.socket.destroyed && !this.socket.writableEnded;
   }
 
   setNoDelay(enabled: boolean): void {
@@ -188,9 +235,19 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
 
   close(): void {
     if (this.#released) return;
+    if (this.#heldWrites > 0) {
+      this.#endAfterHeld = true;
+      this.#release();
+      return;
+    }
     // What was written in this tick goes before the FIN.
     this.flush();
     this.#release();
+    this.#end();
+  }
+
+  /** FIN once what is queued is sent, then the descriptor is released. */
+  #end(): void {
     const socket = this.socket;
     if (socket.destroyed) return;
     if (socket.connecting) {
@@ -204,6 +261,7 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
   }
 
   destroy(): void {
+    this.#endAfterHeld = false;
     if (this.#released) return;
     this.#release();
     this.discardFrames();
