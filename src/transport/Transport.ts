@@ -1,3 +1,4 @@
+import type { NetworkConditions, NetworkConditionsInit } from "../conditions/NetworkConditions.js";
 import type { Clock } from "../core/Clock.js";
 import type { RandomSource } from "../core/Random.js";
 import type { HttpTransport } from "./http.js";
@@ -44,4 +45,11 @@ export interface NetworkOptions {
    * `MemoryNetwork`). Inject one to drive timeouts by hand on real sockets.
    */
   clock?: Clock;
+  /**
+   * A bad network on real sockets (Node and browsers): latency and jitter in ms, added in
+   * each direction, a seed, a bandwidth, a blackhole. Pass a {@link NetworkConditions}
+   * to change them while the game runs. Ignored on a `MemoryNetwork`, whose link
+   * settings have the same model (`setLinkConditions`). See docs/debugging.md.
+   */
+  conditions?: NetworkConditions | NetworkConditionsInit;
 }

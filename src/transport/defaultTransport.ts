@@ -1,3 +1,5 @@
+import { conditionedTransport } from "../conditions/ConditionedTransport.js";
+import { toNetworkConditions } from "../conditions/NetworkConditions.js";
 import type { Clock } from "../core/Clock.js";
 import type { NetworkOptions, Transport } from "./Transport.js";
 
@@ -22,6 +24,8 @@ export function resolveNetwork(options: NetworkOptions | undefined): { transport
   if (transport === undefined) {
     throw new Error("gdnet: no default network; import gdnet from its package entry point");
   }
-  const clock = options?.clock;
-  return { transport, now: clock ?? (() => transport.now()) };
+  const now = options?.clock ?? (() => transport.now());
+  const conditions = options?.conditions;
+  if (conditions === undefined || transport.platform === "memory") return { transport, now };
+  return { transport: conditionedTransport(transport, toNetworkConditions(conditions), now), now };
 }
