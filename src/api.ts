@@ -3,6 +3,7 @@
  * (index.browser.ts). Each entry adds only its default transport.
  */
 
+export { NetworkConditions, type NetworkConditionsInit } from "./conditions/NetworkConditions.js";
 export type { Clock } from "./core/Clock.js";
 export { RandomSource } from "./core/Random.js";
 export { type DrainListener, type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { NetworkConditions, WebSocketPeer, WebSocketServer } from "../../src/index.js";
+
+/** Polls `objects` every millisecond or so until `done()`; the limit is a hang guard. */
+async function pollUntil(
+  objects: { poll(): unknown }[],
+  done: () => boolean,
+  limitMs = 15_000,
+): Promise<void> {
+  const end = performance.now() + limitMs;
+  while (!done()) {
+    if (performance.now() > end) throw new Error("not reached before the hang guard");
+    for (const object of objects) object.poll();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+async function echoServer(): Promise<WebSocketServer> {
+  const server = new WebSocketServer();
+  server.dataReceived.connect((id) => {
+    const peer = server.getPeer(id)!;
+    peer.send(peer.getPacket());
+  });
+  expect(server.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
+  await pollUntil([server], () => server.getLocalPort() > 0);
+  return server;
+}
+
+describe("conditions on real sockets", () => {
+  it("with 100 ms ± 20 ms on a Node client, no round trip is shorter than 2 × 80 ms and order is kept", async () => {
+    const server = await echoServer();
+    const client = new WebSocketPeer({ conditions: { latency: 100, jitter: 20, seed: 7 } });
+    expect(client.connectToUrl(`ws://127.0.0.1:${server.getLocalPort()}/`)).toBe(0);
+    await pollUntil([client, server], () => client.getReadyState() === WebSocketPeer.STATE_OPEN);
+    const sentAt: number[] = [];
+    const roundTrips: number[] = [];
+    const order: number[] = [];
+    const count = 40;
+    await pollUntil([client, server], () => {
+      while (client.getAvailablePacketCount() > 0) {
+        const n = client.getPacket()[0]!;
+        order.push(n);
+        roundTrips.push(performance.now() - sentAt[n]!);
+      }
+      // One message every few ms, so the jitter of neighbours could reorder them.
+      if (sentAt.length < count && (sentAt.length === 0 || performance.now() - sentAt.at(-1)! >= 3)) {
+        sentAt.push(performance.now());
+        client.send(new Uint8Array([sentAt.length - 1]));
+      }
+      return order.length === count;
+    });
+    expect(order).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(Math.min(...roundTrips)).toBeGreaterThanOrEqual(2 * (100 - 20) - 1);
+    client.close();
+    server.stop();
+  }, 30_000);
+
+  it("a blackhole set at run time ends in the heartbeat's close path on both sides", async () => {
+    const server = await echoServer();
+    server.heartbeatInterval = 0.3;
+    const disconnects: [boolean, number][] = [];
+    server.clientDisconnected.connect((_id, clean, code) => disconnects.push([clean, code]));
+    const conditions = new NetworkConditions();
+    const client = new WebSocketPeer({ conditions });
+    client.heartbeatInterval = 0.3;
+    expect(client.connectToUrl(`ws://127.0.0.1:${server.getLocalPort()}/`)).toBe(0);
+    await pollUntil(
+      [client, server],
+      () => client.getReadyState() === WebSocketPeer.STATE_OPEN && server.getPeerCount() === 1,
+    );
+    conditions.blackhole = true;
+    await pollUntil(
+      [client, server],
+      () => client.getReadyState() === WebSocketPeer.STATE_CLOSED && disconnects.length === 1,
+    );
+    expect(client.getCloseCode()).toBe(-1);
+    expect(disconnects).toEqual([[false, -1]]);
+    server.stop();
+  }, 30_000);
+
+  it("a reset from the conditions is seen by both sides as an unclean close", async () => {
+    const server = await echoServer();
+    const disconnects: [boolean, number][] = [];
+    server.clientDisconnected.connect((_id, clean, code) => disconnects.push([clean, code]));
+    const conditions = new NetworkConditions({ latency: 5 });
+    const client = new WebSocketPeer({ conditions });
+    expect(client.connectToUrl(`ws://127.0.0.1:${server.getLocalPort()}/`)).toBe(0);
+    await pollUntil(
+      [client, server],
+      () => client.getReadyState() === WebSocketPeer.STATE_OPEN && server.getPeerCount() === 1,
+    );
+    conditions.reset();
+    await pollUntil(
+      [client, server],
+      () => client.getReadyState() === WebSocketPeer.STATE_CLOSED && disconnects.length === 1,
+    );
+    expect(client.getCloseCode()).toBe(-1);
+    expect(disconnects).toEqual([[false, -1]]);
+    server.stop();
+  }, 30_000);
+});
