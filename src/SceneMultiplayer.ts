@@ -6,6 +6,7 @@ import {
   CONNECTION_DISCONNECTED,
   TARGET_PEER_BROADCAST,
   TRANSFER_MODE_RELIABLE,
+  targetPeerId,
 } from "./multiplayer/constants.js";
 import { GODOT3_COMMAND_CONFIRM_PATH, GODOT3_COMMAND_RAW } from "./multiplayer/godot3-protocol.js";
 import {
@@ -309,10 +310,10 @@ export class SceneMultiplayer {
    * path did not match is skipped. Over a Godot 3 peer, Godot 3's rules apply: method
    * names on the wire, and the `*SYNC` modes (not `callLocal`) run the method here too.
    * Ports `MultiplayerAPI.rpc(peer, object, method, arguments)` (`Node.rpc_id`; Godot 3's
-   * `MultiplayerAPI.rpcp`).
+   * `MultiplayerAPI.rpcp`). Throws `TypeError` when `peer` is not a number.
    */
   rpc(peer: number, path: string, method: string, args: readonly unknown[] = []): ErrorCode {
-    return this.#rpc.rpc(Math.trunc(peer) | 0, path, method, args);
+    return this.#rpc.rpc(targetPeerId(peer), path, method, args);
   }
 
   /**
@@ -321,7 +322,7 @@ export class SceneMultiplayer {
    * node is named by its path, and children do not inherit it.
    */
   setMultiplayerAuthority(path: string, peerId: number): void {
-    this.#rpc.setAuthority(path, Math.trunc(peerId) | 0);
+    this.#rpc.setAuthority(path, targetPeerId(peerId));
   }
 
   /** The multiplayer authority of the node at `path` (1 unless set). Ports `Node.get_multiplayer_authority()`. */

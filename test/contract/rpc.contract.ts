@@ -248,6 +248,7 @@ export function defineRpcContract(makeWorld: () => ContractWorld): void {
       expect(host.multiplayer.rpc(424242, "/root/Game", "chat", [])).toBe(OK);
       expect(host.multiplayer.rpc(0, "/root/Game", "chat", [() => 1])).toBe(ERR_INVALID_PARAMETER);
       expect(() => host.multiplayer.rpcConfig("/elsewhere/Game", "chat", {})).toThrow(RangeError);
+      expect(() => host.multiplayer.rpc(Number.NaN, "/root/Game", "chat", [])).toThrow(TypeError);
     });
 
     it("packets for paths nobody declared still reach scenePacket; a peer that leaves takes its path cache with it", async () => {
