@@ -161,7 +161,7 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
         ? bytes
         : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const tap = this.#queue?.tap;
-    if (tap?.holdWrite !== undefined && tap.holdWrite(this, buffer)) {
+    if (tap?.holdWrite?.(this, buffer)) {
       this.#heldWrites++;
       this.#heldBytes += buffer.byteLength;
       return;
