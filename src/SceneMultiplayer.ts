@@ -310,9 +310,10 @@ export class SceneMultiplayer {
    * path did not match is skipped. Over a Godot 3 peer, Godot 3's rules apply: method
    * names on the wire, and the `*SYNC` modes (not `callLocal`) run the method here too.
    * Ports `MultiplayerAPI.rpc(peer, object, method, arguments)` (`Node.rpc_id`; Godot 3's
-   * `MultiplayerAPI.rpcp`). Throws `TypeError` when `peer` is not a number.
+   * `MultiplayerAPI.rpcp`). Throws `TypeError` when `peer` is not a number or `args` not an array.
    */
   rpc(peer: number, path: string, method: string, args: readonly unknown[] = []): ErrorCode {
+    if (!Array.isArray(args)) throw new TypeError("rpc expects the arguments as an array");
     return this.#rpc.rpc(targetPeerId(peer), path, method, args);
   }
 

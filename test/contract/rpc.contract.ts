@@ -249,6 +249,7 @@ export function defineRpcContract(makeWorld: () => ContractWorld): void {
       expect(host.multiplayer.rpc(0, "/root/Game", "chat", [() => 1])).toBe(ERR_INVALID_PARAMETER);
       expect(() => host.multiplayer.rpcConfig("/elsewhere/Game", "chat", {})).toThrow(RangeError);
       expect(() => host.multiplayer.rpc(Number.NaN, "/root/Game", "chat", [])).toThrow(TypeError);
+      expect(() => host.multiplayer.rpc(0, "/root/Game", "chat", "me" as unknown as [])).toThrow(TypeError);
     });
 
     it("packets for paths nobody declared still reach scenePacket; a peer that leaves takes its path cache with it", async () => {
