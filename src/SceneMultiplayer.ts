@@ -85,9 +85,10 @@ export class SceneMultiplayer {
    */
   readonly peerPacket = new Signal<[id: number, packet: Uint8Array]>();
   /**
-   * Any other packet of Godot's scene layer addressed to this peer (RPC, rset, path
-   * cache, spawn, despawn, sync), whole, with the sender's id: gdnet does not execute
-   * them. gdnet addition.
+   * Any other packet of Godot's scene layer addressed to this peer, whole, with the
+   * sender's id: spawn, despawn, sync, rset, and RPC and path-cache packets for node paths
+   * not declared with `rpcConfig` (all of them until the first `rpcConfig`). gdnet does
+   * not execute them. gdnet addition.
    */
   readonly scenePacket = new Signal<[id: number, packet: Uint8Array]>();
   /**
