@@ -1,3 +1,6 @@
+// Why this file is long: it is Godot's SceneMultiplayer API (peers, raw packets, the
+// Godot 4 relay, RPCs), each member documented where it is declared; the RPC layers are
+// in multiplayer/rpc/, the relay's SYS handling in multiplayer/scene-relay.ts.
 import { ErrorCode } from "./ErrorCode.js";
 import type { MultiplayerPeerApi } from "./MultiplayerPeer.js";
 import {
@@ -120,6 +123,14 @@ export class SceneMultiplayer {
    * they send one packet per peer (which also works). Default true. gdnet addition.
    */
   confirmPaths = true;
+  /**
+   * The most work one `poll()` does on received packets (SPEC §1.3): a packet costs one
+   * unit, and a packet the server relays to everyone costs one per peer it goes to. What
+   * is left waits, in order, in the peer's queue for the next poll, so one client's
+   * broadcasts cannot stretch a frame. Counted in work, never in time. Default 4096;
+   * `Infinity` handles every packet at every poll. gdnet addition.
+   */
+  relayBudget = 4096;
 
   #peer: MultiplayerPeerApi | null = null;
   readonly #connected = new Set<number>();
@@ -192,13 +203,20 @@ export class SceneMultiplayer {
     if (peer === null || this.#lastStatus === CONNECTION_DISCONNECTED) return ErrorCode.OK;
     peer.poll();
     this.#updateStatus();
-    while (this.#peer === peer && this.#lastStatus === CONNECTION_CONNECTED) {
+    let work = 0;
+    while (this.#peer === peer && this.#lastStatus === CONNECTION_CONNECTED && work < this.relayBudget) {
       if (peer.getAvailablePacketCount() === 0) break;
       const sender = peer.getPacketPeer();
       const packet = peer.getPacket();
+      work++;
       if (this.#connected.has(sender) && packet.byteLength > 0) {
-        if (peer.godotVersion === 3) this.#processGodot3(sender, packet);
-        else this.#processGodot4(peer, sender, packet);
+        if (peer.godotVersion === 3) {
+          this.#processGodot3(sender, packet);
+        } else {
+          // A SYS packet the server relays may go to every peer.
+          if ((packet[0]! & SCENE_COMMAND_MASK) === SCENE_COMMAND_SYS) work += this.#connected.size;
+          this.#processGodot4(peer, sender, packet);
+        }
       }
       this.#updateStatus();
     }
