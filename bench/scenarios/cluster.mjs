@@ -307,9 +307,13 @@ async function idleRun(redisUrl, params) {
   }
 }
 
-/** ns per poll (median of five batches after a warm-up) and bytes per poll (smallest GC-free slope). */
-function measurePolls(server, calls) {
-  for (let i = 0; i < Math.min(calls, 200_000); i++) server.poll();
+/**
+ * ns per poll (median of five batches after a warm-up) and bytes per poll (smallest
+ * GC-free slope). A long warm-up (as idle.mjs does), then a pause, so that background
+ * work the warm-up started (compilation, sweeping) is over before the heap is measured.
+ */
+async function measurePolls(server, calls) {
+  for (let i = 0; i < 1_000_000; i++) server.poll();
   const batch = Math.ceil(calls / 5);
   const times = [];
   for (let b = 0; b < 5; b++) {
@@ -317,6 +321,7 @@ function measurePolls(server, calls) {
     for (let i = 0; i < batch; i++) server.poll();
     times.push(Number(process.hrtime.bigint() - start) / batch);
   }
+  await sleep(500);
   const growth = (n) => {
     let gcs = 0;
     const observer = new PerformanceObserver((list) => {
@@ -385,7 +390,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         server.poll();
         await sleep(5);
       }
-      const empty = measurePolls(server, polls);
+      const empty = await measurePolls(server, polls);
       // A fake process registers `remote` peers; the server fetches them on its heartbeat.
       const fake = redisClusterBus(redis, name, "benchfake");
       const peers = new Map();
@@ -399,7 +404,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         server.poll();
         await tick();
       }
-      const busy = measurePolls(server, polls);
+      const busy = await measurePolls(server, polls);
       clearInterval(keepAlive);
       console.log(
         `REPORT ${JSON.stringify({ remote: server.getPeerCount(), pollNs: busy.ns, pollBytes: busy.bytes, gcs: busy.gcs, emptyPollNs: empty.ns })}`,
