@@ -478,8 +478,11 @@ export class ClusterMembership
       const at = this.#pool.indexOf(id);
       if (at >= 0) this.#pool.splice(at, 1);
     }
+    // A stamp is seen up to one heartbeat late and checked once per heartbeat: declared
+    // stale two heartbeats early, a dead process is gone everywhere within deadTimeout.
+    const stale = this.#settings.deadMs - 2 * this.#settings.heartbeatMs;
     for (const process of [...this.#processes.values()]) {
-      if (now - process.lastChange >= this.#settings.deadMs) {
+      if (now - process.lastChange >= stale) {
         this.#drop(process);
         this.#bus.reap(process.id, process.stamp);
       }

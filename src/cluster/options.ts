@@ -21,9 +21,9 @@ export interface ClusterOptions {
   /** Seconds within which a peer that left another process cleanly is gone here. Default 2. */
   leaveTimeout?: number;
   /**
-   * Seconds without a heartbeat (as seen on this server's clock, while this server
-   * reaches the store) after which another process counts as dead and its peers leave.
-   * Default 10.
+   * Seconds within which the peers of a process that died (kill -9, power loss) leave
+   * this server: its heartbeat stamp is compared on this server's clock, and only while
+   * this server reaches the store (an outage counts against nobody). Default 10.
    */
   deadTimeout?: number;
   /**

@@ -20,7 +20,9 @@ let redis: RedisProcess;
 const children: ReturnType<typeof spawn>[] = [];
 
 async function sceneServer(name: string): Promise<number> {
-  const child = spawn(process.execPath, [FIXTURE, ENTRY, redis.url, name], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [FIXTURE, ENTRY, redis.url, name], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   children.push(child);
   let output = "";
   child.stdout!.setEncoding("utf8");
@@ -43,7 +45,9 @@ class SceneClient {
     expect(this.peer.createClient(`ws://127.0.0.1:${port}`)).toBe(OK);
     this.multiplayer.multiplayerPeer = this.peer;
     this.multiplayer.peerConnected.connect((id) => this.joined.push(id));
-    this.multiplayer.peerPacket.connect((id, data) => this.packets.push([id, new TextDecoder().decode(data)]));
+    this.multiplayer.peerPacket.connect((id, data) =>
+      this.packets.push([id, new TextDecoder().decode(data)]),
+    );
     this.#timer = setInterval(() => this.multiplayer.poll(), 2);
   }
 
@@ -72,7 +76,10 @@ describeWithTool("redis-server", "Godot 4 multiplayer clients on different proce
     const connect = async (port: number) => {
       for (let attempt = 0; ; attempt++) {
         const client = new SceneClient(port);
-        await until("the client connects or fails", () => client.id > 1 || client.peer.getConnectionStatus() === 0);
+        await until(
+          "the client connects or fails",
+          () => client.id > 1 || client.peer.getConnectionStatus() === 0,
+        );
         if (client.id > 1) return client;
         client.stop();
         if (attempt > 100) throw new Error("hang guard: the server kept refusing");
