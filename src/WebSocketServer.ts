@@ -178,7 +178,7 @@ export class WebSocketServer implements MultiplayerPeerApi {
   /** Creates a server that is not listening, on the default network or the one in `options`. */
   constructor(options?: NetworkOptions) {
     this.#options = options;
-    const { transport, now } = resolveNetwork(options);
+    const { transport, now } = resolveNetwork(options, this);
     this.#transport = transport;
     this.#now = now;
     this.#godot3 = new Godot3ServerRelay(this);
