@@ -125,7 +125,7 @@ export class WebSocketPeer extends PacketPeer implements StagedEventTarget {
   /** Creates a CLOSED peer, on the default network or the one in `options`. */
   constructor(options?: NetworkOptions) {
     super();
-    const { transport, now } = resolveNetwork(options);
+    const { transport, now } = resolveNetwork(options, this);
     this.#transport = transport;
     this.#now = now;
   }
