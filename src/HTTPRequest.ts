@@ -146,7 +146,7 @@ export class HTTPRequest implements StagedEventTarget {
 
   /** Creates an idle request object, on the default network or the one in `options`. */
   constructor(options?: NetworkOptions) {
-    const { transport, now } = resolveNetwork(options);
+    const { transport, now } = resolveNetwork(options, this);
     this.#transport = transport;
     this.#now = now;
   }
