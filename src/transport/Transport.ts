@@ -1,6 +1,7 @@
 import type { NetworkConditions, NetworkConditionsInit } from "../conditions/NetworkConditions.js";
 import type { Clock } from "../core/Clock.js";
 import type { RandomSource } from "../core/Random.js";
+import type { Recorder } from "../replay/Recorder.js";
 import type { HttpTransport } from "./http.js";
 import type { TcpTransport } from "./tcp.js";
 import type { WebSocketTransport } from "./websocket.js";
@@ -52,4 +53,10 @@ export interface NetworkOptions {
    * settings have the same model (`setLinkConditions`). See docs/debugging.md.
    */
   conditions?: NetworkConditions | NetworkConditionsInit;
+  /**
+   * Records this object for exact replay: what reached it from outside, poll by poll (see
+   * {@link Recorder} and docs/debugging.md). To replay, pass the `Replay` of the
+   * recording as `network`.
+   */
+  recorder?: Recorder;
 }

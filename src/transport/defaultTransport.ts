@@ -1,6 +1,8 @@
 import { conditionedTransport } from "../conditions/ConditionedTransport.js";
 import { toNetworkConditions } from "../conditions/NetworkConditions.js";
 import type { Clock } from "../core/Clock.js";
+import { recordingTransport } from "../replay/RecordingTransport.js";
+import { Replay } from "../replay/Replay.js";
 import type { NetworkOptions, Transport } from "./Transport.js";
 
 let defaultTransport: Transport | undefined;
@@ -16,16 +18,36 @@ export function setDefaultTransport(transport: Transport): void {
 }
 
 /**
- * The transport and clock an object should use, from its constructor options.
+ * The transport and clock an object should use, from its constructor options: with
+ * `conditions` and a `recorder` wrapped around the platform's, or a `Replay` as it is.
+ * `owner` is the object (a recorder or a replay marks its polls).
  * @internal
  */
-export function resolveNetwork(options: NetworkOptions | undefined): { transport: Transport; now: Clock } {
+export function resolveNetwork(
+  options: NetworkOptions | undefined,
+  owner?: { poll(): unknown },
+): { transport: Transport; now: Clock } {
   const transport = options?.network ?? defaultTransport;
   if (transport === undefined) {
     throw new Error("gdnet: no default network; import gdnet from its package entry point");
   }
-  const now = options?.clock ?? (() => transport.now());
+  if (transport instanceof Replay) {
+    if (owner !== undefined) transport.attach(owner);
+    return { transport, now: () => transport.now() };
+  }
+  let now = options?.clock ?? (() => transport.now());
   const conditions = options?.conditions;
-  if (conditions === undefined || transport.platform === "memory") return { transport, now };
-  return { transport: conditionedTransport(transport, toNetworkConditions(conditions), now), now };
+  const recorder = options?.recorder;
+  if (conditions === undefined && recorder === undefined) return { transport, now };
+  let resolved = transport;
+  if (conditions !== undefined && transport.platform !== "memory") {
+    resolved = conditionedTransport(transport, toNetworkConditions(conditions), now);
+  }
+  if (recorder !== undefined) {
+    if (owner !== undefined) recorder.attach(owner, transport.platform);
+    const inner = resolved;
+    resolved = recorder.wrappedTransport(() => recordingTransport(inner, recorder));
+    now = recorder.recordedClock(now);
+  }
+  return { transport: resolved, now };
 }
