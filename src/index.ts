@@ -15,3 +15,4 @@ export * from "./api.js";
 export { MemoryClusterStore } from "./cluster/memory-bus.js";
 export type { ClusterOptions } from "./cluster/options.js";
 export { type CustomHeaders, resultName } from "./HTTPRequest.js";
+export { FileRecordingSink } from "./replay/FileRecordingSink.js";
