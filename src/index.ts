@@ -12,7 +12,7 @@ setDefaultTransport(nodeTransport);
 setRedisBusFactory(redisClusterBus);
 
 export * from "./api.js";
-export { MemoryClusterStore } from "./cluster/memory-bus.js";
+export { MemoryClusterStore } from "./cluster/memory-store.js";
 export type { ClusterOptions } from "./cluster/options.js";
 export { type CustomHeaders, resultName } from "./HTTPRequest.js";
 export { FileRecordingSink } from "./replay/FileRecordingSink.js";

@@ -1,30 +1,19 @@
 import type { Clock } from "../core/Clock.js";
 import type { RandomSource } from "../core/Random.js";
 import type { StagedEventTarget, StagingQueue } from "../core/StagingQueue.js";
-import { ErrorCode } from "../ErrorCode.js";
-import { type PreparedFrame, WS_CLOSED } from "../transport/websocket.js";
-import { WebSocketPeer } from "../WebSocketPeer.js";
+import type { ErrorCode } from "../ErrorCode.js";
+import type { PreparedFrame } from "../transport/websocket.js";
+import type { WebSocketPeer } from "../WebSocketPeer.js";
 import type { WebSocketPeerObserver, WebSocketPeerOwner } from "../websocket/owner.js";
-import type { ClusterBus, HeartbeatReply, PresenceChange, ProcessSnapshot, RegisterReply } from "./bus.js";
-import {
-  type ClusterMessage,
-  decodeMessage,
-  decodePeerEntry,
-  encodeBye,
-  encodeClose,
-  encodeData,
-  encodePeerEntry,
-  encodePresence,
-  MESSAGE_BROADCAST,
-  MESSAGE_BYE,
-  MESSAGE_CLOSE,
-  MESSAGE_JOIN,
-  MESSAGE_LEAVE,
-  MESSAGE_SEND,
-} from "./messages.js";
+import type { ClusterBus, HeartbeatReply, ProcessSnapshot, RegisterReply } from "./bus.js";
+import { deliverToLocalPeers } from "./holder.js";
+import { IdPool } from "./id-pool.js";
+import { decodeMessage, encodePeerEntry, MESSAGE_BYE, MESSAGE_JOIN, MESSAGE_LEAVE } from "./messages.js";
 import type { ClusterSettings } from "./options.js";
-import { ProcessState, type RemotePeer } from "./processes.js";
-import { RemoteConnection, type RemoteForwarder } from "./remote-connection.js";
+import { OUTBOX_LENGTH, OUTBOX_WRITTEN, Outbox } from "./outbox.js";
+import { ProcessState } from "./processes.js";
+import type { RemoteForwarder } from "./remote-connection.js";
+import { RemotePeerTable } from "./remote-peers.js";
 
 /** What a clustered WebSocketServer gives the membership it has. @internal */
 export interface ClusterHost {
@@ -51,14 +40,9 @@ const BUS_HEARTBEAT = 4;
 const BUS_REGISTERED = 5;
 const BUS_LEASED = 6;
 const BUS_FETCHED = 7;
-const BUS_WRITTEN = 8;
-const BUS_LENGTH = 9;
 
 /** Messages read from the inbox per poll at most (the bound of SPEC §1.3a for the bus). */
 const READ_BATCH = 256;
-/** Ids leased ahead, so a handshake takes one without waiting for the store. */
-const POOL_SIZE = 32;
-const POOL_LOW = 16;
 
 /**
  * The cluster part of a WebSocketServer: keeps this process in the cluster and the
@@ -89,17 +73,15 @@ export class ClusterMembership
   #changed = false;
   #heartbeating = false;
   #nextHeartbeat = Number.NEGATIVE_INFINITY;
-  #leasing = false;
-  #pool: number[] = [];
-  #seq = 0;
+  readonly #pool = new IdPool();
   #rev = 0;
   /** Local peers as registered: id → entry. */
   readonly #local = new Map<number, string>();
   readonly #processes = new Map<string, ProcessState>();
   /** Processes that said goodbye or were found dead: their late messages are ignored. */
   readonly #gone = new Set<string>();
-  readonly #remote = new Map<number, RemotePeer>();
-  readonly #proxies = new Map<number, WebSocketPeer>();
+  readonly #remote: RemotePeerTable;
+  readonly #outbox: Outbox;
 
   constructor(
     bus: ClusterBus,
@@ -114,6 +96,8 @@ export class ClusterMembership
     this.#now = now;
     this.#random = random;
     this.#me = bus.processId;
+    this.#remote = new RemotePeerTable(host, this);
+    this.#outbox = new Outbox(bus, settings.inboxLimit, (kind, a, b) => this.#stage(kind, a, b));
     bus.open({
       busUp: (fresh) => this.#stage(BUS_UP, fresh),
       busDown: () => this.#stage(BUS_DOWN),
@@ -142,42 +126,25 @@ export class ClusterMembership
 
   /** Appends the remote peer ids to `out`. */
   appendIds(out: number[]): number[] {
-    for (const id of this.#remote.keys()) out.push(id);
+    for (const id of this.#remote.ids()) out.push(id);
     return out;
   }
 
   /** The WebSocketPeer standing for remote peer `id` (made on first use), or `null`. */
   peer(id: number): WebSocketPeer | null {
-    const known = this.#proxies.get(id);
-    if (known !== undefined) return known;
-    const remote = this.#remote.get(id);
-    if (remote === undefined) return null;
-    const proxy = this.#host.createPeer();
-    // Pings cannot cross the bus; the holder runs the real peer's heartbeat.
-    proxy.heartbeatInterval = 0;
-    const { address, port, protocol } = remote.entry;
-    proxy.adoptServerConnection(
-      this,
-      id,
-      new RemoteConnection(this, id),
-      protocol,
-      { remoteAddress: address, remotePort: port },
-      "",
-    );
-    this.#proxies.set(id, proxy);
-    return proxy;
+    return this.#remote.proxy(id);
   }
 
   /** Whether an id is leased for the next local peer (without one, handshakes are refused with 503). */
   get hasLeasedId(): boolean {
-    return this.#pool.length > 0;
+    return this.#pool.available;
   }
 
   /** A leased id for a new local peer, or 0 when none is left (the handshake is refused). */
   takeId(): number {
     // The pool may need a refill: the next poll looks.
     this.#changed = true;
-    return this.#pool.pop() ?? 0;
+    return this.#pool.take();
   }
 
   /** Announces a local peer that completed its handshake. */
@@ -202,48 +169,25 @@ export class ClusterMembership
    * (`ERR_OUT_OF_MEMORY`, nothing written) when an inbox is at its limit.
    */
   broadcast(data: Uint8Array, text: boolean, exceptId: number): ErrorCode {
-    const targets = [...this.#processes.values()];
-    for (const process of targets) {
-      if (process.inboxFull(this.#settings.inboxLimit)) {
-        this.#measure(process);
-        return ErrorCode.ERR_OUT_OF_MEMORY;
-      }
-    }
-    this.#write(
-      targets,
-      true,
-      encodeData(MESSAGE_BROADCAST, this.#me, ++this.#seq, exceptId, text, data),
-      null,
-    );
-    return ErrorCode.OK;
+    return this.#outbox.broadcast([...this.#processes.values()], data, text, exceptId);
   }
 
   /** @internal */
   forwardSend(id: number, data: Uint8Array, text: boolean): void {
     const remote = this.#remote.get(id);
-    if (remote === undefined) return;
-    this.#write(
-      [remote.process],
-      false,
-      encodeData(MESSAGE_SEND, this.#me, ++this.#seq, id, text, data),
-      null,
-    );
+    if (remote !== undefined) this.#outbox.send(remote.process, id, data, text);
   }
 
   /** @internal */
   forwardClose(id: number, code: number, reason: string): void {
     const remote = this.#remote.get(id);
-    if (remote === undefined) return;
-    this.#write([remote.process], false, encodeClose(this.#me, ++this.#seq, id, code, reason), null);
+    if (remote !== undefined) this.#outbox.close(remote.process, id, code, reason);
   }
 
   /** @internal */
   inboxFull(id: number): boolean {
     const remote = this.#remote.get(id);
-    if (remote === undefined) return true;
-    if (!remote.process.inboxFull(this.#settings.inboxLimit)) return false;
-    this.#measure(remote.process);
-    return true;
+    return remote === undefined || this.#outbox.full(remote.process);
   }
 
   /**
@@ -256,7 +200,7 @@ export class ClusterMembership
     if (!this.#changed || !this.#up) return;
     this.#changed = false;
     if (!this.#reading) this.#read();
-    if (this.#pool.length < POOL_LOW && !this.#leasing) this.#lease();
+    if (this.#pool.low) this.#lease();
     if (this.#needsRegister) {
       if (!this.#registering) this.#register();
       return;
@@ -265,7 +209,9 @@ export class ClusterMembership
     if (now >= this.#nextHeartbeat && !this.#heartbeating) {
       this.#heartbeating = true;
       this.#nextHeartbeat = now + this.#settings.heartbeatMs;
-      this.#bus.heartbeat(this.#pool, this.#settings.leaseMs, (reply) => this.#stage(BUS_HEARTBEAT, reply));
+      this.#bus.heartbeat(this.#pool.ids, this.#settings.leaseMs, (reply) =>
+        this.#stage(BUS_HEARTBEAT, reply),
+      );
     }
   }
 
@@ -274,14 +220,12 @@ export class ClusterMembership
     if (this.#stopped) return;
     this.#stopped = true;
     this.#up = false;
-    this.#bus.close(encodeBye(this.#me, ++this.#seq));
+    this.#bus.close(this.#outbox.bye());
     this.#host.queue.discard(this);
-    for (const proxy of this.#proxies.values()) proxy.shutdown(1001, "");
-    this.#proxies.clear();
     this.#remote.clear();
     this.#processes.clear();
     this.#local.clear();
-    this.#pool.length = 0;
+    this.#pool.clear();
   }
 
   /** @internal Applies one staged bus event. */
@@ -308,20 +252,20 @@ export class ClusterMembership
         if (a !== null) this.#registered(a as RegisterReply);
         return;
       case BUS_LEASED:
-        this.#leasing = false;
-        if (a !== null) for (const id of a as number[]) if (!this.#isTaken(id)) this.#pool.push(id);
+        this.#pool.leasing = false;
+        if (a !== null) for (const id of a as number[]) if (!this.#isTaken(id)) this.#pool.add(id);
         return;
       case BUS_FETCHED: {
         const process = this.#processes.get(b as string);
         if (process === undefined) return;
         process.fetching = false;
-        if (a !== null) this.#adopt(process, a as ProcessSnapshot);
+        if (a !== null) this.#remote.adopt(process, a as ProcessSnapshot);
         return;
       }
-      case BUS_WRITTEN:
-        this.#written(a as ReadonlyMap<string, number> | null, b as ProcessState[]);
+      case OUTBOX_WRITTEN:
+        this.#outbox.written(a as ReadonlyMap<string, number> | null, b as ProcessState[]);
         return;
-      case BUS_LENGTH: {
+      case OUTBOX_LENGTH: {
         const process = b as ProcessState;
         process.measuring = false;
         if (a !== null) process.inboxLength = a as number;
@@ -358,7 +302,7 @@ export class ClusterMembership
     this.#readGeneration++;
     this.#reading = false;
     this.#heartbeating = false;
-    this.#leasing = false;
+    this.#pool.leasing = false;
     this.#nextHeartbeat = Number.NEGATIVE_INFINITY;
     if (fresh) this.#needsRegister = true;
     // Stamps could not be read while the store was away: nobody is late because of that.
@@ -381,17 +325,14 @@ export class ClusterMembership
 
   #register(): void {
     this.#registering = true;
-    this.#bus.register(this.#local, this.#rev, this.#pool, this.#settings.leaseMs, (reply) =>
+    this.#bus.register(this.#local, this.#rev, this.#pool.ids, this.#settings.leaseMs, (reply) =>
       this.#stage(BUS_REGISTERED, reply),
     );
   }
 
   #lease(): void {
-    this.#leasing = true;
-    const candidates: number[] = [];
-    const isTaken = (id: number) => this.#isTaken(id) || candidates.includes(id);
-    while (candidates.length < POOL_SIZE - this.#pool.length)
-      candidates.push(this.#random.nextPeerId(isTaken));
+    this.#pool.leasing = true;
+    const candidates = this.#pool.candidates(this.#random, (id) => this.#isTaken(id));
     this.#bus.lease(candidates, this.#settings.leaseMs, (granted) => this.#stage(BUS_LEASED, granted));
   }
 
@@ -400,50 +341,12 @@ export class ClusterMembership
       this.#local.has(id) ||
       this.#remote.has(id) ||
       this.#host.localPeer(id) !== undefined ||
-      this.#pool.includes(id)
+      this.#pool.has(id)
     );
-  }
-
-  #measure(process: ProcessState): void {
-    if (process.measuring) return;
-    process.measuring = true;
-    this.#bus.inboxLength(process.id, (length) => this.#stage(BUS_LENGTH, length, process));
   }
 
   #announce(id: number, entry: string | null): void {
-    const rev = ++this.#rev;
-    const presence: PresenceChange = { id, entry, rev };
-    this.#write(
-      [...this.#processes.values()],
-      true,
-      encodePresence(this.#me, ++this.#seq, rev, id, entry),
-      presence,
-    );
-  }
-
-  #write(
-    targets: ProcessState[],
-    toAll: boolean,
-    message: Uint8Array,
-    presence: PresenceChange | null,
-  ): void {
-    // With toAll the store writes to every registered process; the known ones are named
-    // too, so one that has not re-registered after a store restart still gets it.
-    const ids: string[] = [];
-    for (const process of targets) {
-      process.pendingWrites++;
-      ids.push(process.id);
-    }
-    this.#bus.write(ids, toAll, message, presence, (lengths) => this.#stage(BUS_WRITTEN, lengths, targets));
-  }
-
-  #written(lengths: ReadonlyMap<string, number> | null, targets: ProcessState[]): void {
-    for (const process of targets) process.pendingWrites = Math.max(0, process.pendingWrites - 1);
-    if (lengths === null) return;
-    for (const [id, length] of lengths) {
-      const process = this.#processes.get(id);
-      if (process !== undefined) process.inboxLength = length;
-    }
+    this.#outbox.announce([...this.#processes.values()], id, entry, ++this.#rev);
   }
 
   #process(id: string): ProcessState | undefined {
@@ -461,7 +364,7 @@ export class ClusterMembership
     this.#heartbeat(reply);
     for (const [id, snapshot] of reply.snapshot) {
       const process = this.#process(id);
-      if (process !== undefined) this.#adopt(process, snapshot);
+      if (process !== undefined) this.#remote.adopt(process, snapshot);
     }
   }
 
@@ -470,13 +373,12 @@ export class ClusterMembership
     const lag = this.#settings.heartbeatMs * 2;
     for (const [id, stamp] of reply.processes) {
       const process = this.#process(id);
-      if (process !== undefined && process.observe(stamp.stamp, stamp.rev, now, lag)) this.#fetch(process);
+      if (process?.observe(stamp.stamp, stamp.rev, now, lag)) this.#fetch(process);
     }
     // The store lost this process (it restarted, or this process was taken for dead).
     if (!reply.processes.has(this.#me)) this.#needsRegister = true;
     for (const id of reply.lostIds) {
-      const at = this.#pool.indexOf(id);
-      if (at >= 0) this.#pool.splice(at, 1);
+      this.#pool.lose(id);
     }
     // A stamp is seen up to one heartbeat late and checked once per heartbeat: declared
     // stale two heartbeats early, a dead process is gone everywhere within deadTimeout.
@@ -495,43 +397,22 @@ export class ClusterMembership
     this.#bus.fetch(process.id, (snapshot) => this.#stage(BUS_FETCHED, snapshot, process.id));
   }
 
-  /** Takes a process's presence from a snapshot at least as recent as what was applied. */
-  #adopt(process: ProcessState, snapshot: ProcessSnapshot): void {
-    if (snapshot.rev < process.appliedRev) return;
-    process.appliedRev = snapshot.rev;
-    for (const id of [...process.peers]) if (!snapshot.peers.has(id)) this.#removeRemote(id);
-    for (const [id, entry] of snapshot.peers) this.#addRemote(process, id, entry);
-  }
-
   #apply(bytes: Uint8Array): void {
     const message = decodeMessage(bytes);
     if (message === null) return;
     const process = this.#process(message.sender);
     if (process === undefined || message.seq <= process.lastSeq) return;
     process.lastSeq = message.seq;
+    if (deliverToLocalPeers(this.#host, message)) return;
     switch (message.kind) {
-      case MESSAGE_SEND:
-        this.#host
-          .localPeer(message.id)
-          ?.send(
-            message.payload,
-            message.text ? WebSocketPeer.WRITE_MODE_TEXT : WebSocketPeer.WRITE_MODE_BINARY,
-          );
-        return;
-      case MESSAGE_BROADCAST:
-        this.#deliverBroadcast(message);
-        return;
-      case MESSAGE_CLOSE:
-        this.#host.localPeer(message.id)?.close(message.code, message.detail);
-        return;
       case MESSAGE_JOIN:
       case MESSAGE_LEAVE:
         if (message.rev <= process.appliedRev) return;
         // A gap in the revisions: announcements were lost (the store restarted unread).
         if (message.rev > process.appliedRev + 1) this.#fetch(process);
         process.appliedRev = message.rev;
-        if (message.kind === MESSAGE_JOIN) this.#addRemote(process, message.id, message.detail);
-        else this.#removeRemote(message.id);
+        if (message.kind === MESSAGE_JOIN) this.#remote.add(process, message.id, message.detail);
+        else this.#remote.remove(message.id);
         return;
       case MESSAGE_BYE:
         this.#drop(process);
@@ -539,43 +420,9 @@ export class ClusterMembership
     }
   }
 
-  #deliverBroadcast(message: ClusterMessage): void {
-    let frame: PreparedFrame | null = null;
-    for (const peer of this.#host.localPeers()) {
-      if (peer.serverId === message.id) continue;
-      frame ??= this.#host.prepareFrame(message.payload, message.text);
-      peer.sendPrepared(frame);
-    }
-  }
-
-  #addRemote(process: ProcessState, id: number, entry: string): void {
-    if (this.#host.localPeer(id) !== undefined) return;
-    const known = this.#remote.get(id);
-    if (known !== undefined) {
-      if (known.process === process) return;
-      this.#removeRemote(id);
-    }
-    this.#remote.set(id, { id, process, entry: decodePeerEntry(entry) });
-    process.peers.add(id);
-    this.#host.recordRemotePeer(id, true);
-  }
-
-  #removeRemote(id: number): void {
-    const remote = this.#remote.get(id);
-    if (remote === undefined) return;
-    this.#remote.delete(id);
-    remote.process.peers.delete(id);
-    const proxy = this.#proxies.get(id);
-    if (proxy !== undefined) {
-      this.#proxies.delete(id);
-      proxy.applyStagedEvent(WS_CLOSED, -1, "");
-    }
-    this.#host.recordRemotePeer(id, false);
-  }
-
   /** A process left (goodbye) or died: its peers leave, and it is forgotten. */
   #drop(process: ProcessState): void {
-    for (const id of [...process.peers]) this.#removeRemote(id);
+    this.#remote.removeAll(process);
     this.#processes.delete(process.id);
     this.#gone.add(process.id);
   }

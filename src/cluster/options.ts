@@ -1,4 +1,4 @@
-import type { MemoryClusterStore } from "./memory-bus.js";
+import type { MemoryClusterStore } from "./memory-store.js";
 
 /**
  * The `cluster` option of `WebSocketServer.listen` (and the fourth argument of

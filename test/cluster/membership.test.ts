@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type ClusterHost, ClusterMembership } from "../../src/cluster/ClusterMembership.js";
-import { MemoryClusterBus, MemoryClusterStore } from "../../src/cluster/memory-bus.js";
+import { MemoryClusterBus } from "../../src/cluster/memory-bus.js";
+import { MemoryClusterStore } from "../../src/cluster/memory-store.js";
 import { clusterSettings } from "../../src/cluster/options.js";
 import { StagingQueue } from "../../src/core/StagingQueue.js";
 import { MemoryNetwork } from "../../src/transport/memory/index.js";
