@@ -11,6 +11,8 @@ import { scenario as broadcast } from "./scenarios/broadcast.mjs";
 import { scenario as cluster } from "./scenarios/cluster.mjs";
 import { scenarios as echo } from "./scenarios/echo.mjs";
 import { scenario as godotEcho } from "./scenarios/godot_echo.mjs";
+import { hostileHttpParts, hostileScenario } from "./scenarios/hostile_http.mjs";
+import { hostileWsParts } from "./scenarios/hostile_ws.mjs";
 import { scenario as idle } from "./scenarios/idle.mjs";
 import { scenario as rpc } from "./scenarios/rpc.mjs";
 import { scenario as tcpBulk } from "./scenarios/tcp_bulk.mjs";
@@ -46,9 +48,20 @@ const variant = {
     );
   },
 };
-const scenarios = [...echo, broadcast, idle, tcpBulk, tcpSmall, variant, godotEcho, rpc, cluster].filter(
-  (s) => only === null || only.has(s.name) || (s.parts ?? []).some((part) => only.has(part)),
-);
+// Hostile load: the WebSocket attacks and the HTTP ones, one scenario, one table.
+const hostile = hostileScenario([...hostileWsParts, ...hostileHttpParts]);
+const scenarios = [
+  ...echo,
+  broadcast,
+  idle,
+  tcpBulk,
+  tcpSmall,
+  variant,
+  godotEcho,
+  rpc,
+  cluster,
+  hostile,
+].filter((s) => only === null || only.has(s.name) || (s.parts ?? []).some((part) => only.has(part)));
 
 const ratios = {};
 const figures = {};
@@ -104,6 +117,20 @@ function describe(figure) {
   if (figure.unit === "heap bytes/connection") {
     return `gdnet ${fmt(figure.gdnet)} heap bytes/connection  ws ${fmt(figure.anchor)} (${sign(figure.gdnet_minus_anchor_bytes)})  RSS ${fmt(figure.gdnet_rss_per_connection)} vs ${fmt(figure.anchor_rss_per_connection)}  ratio ×${figure.ratio.toFixed(2)}`;
   }
+  if (figure.unit === "MB peak RSS growth/attack") {
+    // A hostile-load part: memory, frame time and the good client's latency side by side.
+    const p99 =
+      figure.gdnet_p99_ms === undefined
+        ? ""
+        : `  good p99 ${ms(figure.gdnet_p99_ms)}/${ms(figure.anchor_p99_ms)} ms`;
+    return (
+      `peak RSS ${mb(figure.gdnet_peak_growth_MB)}/${mb(figure.anchor_peak_growth_MB)} MB  ` +
+      `after GC ${mb(figure.gdnet_after_gc_MB)}/${mb(figure.anchor_after_gc_MB)} MB ` +
+      `(heap+buffers ${mb(figure.gdnet_heap_after_gc_MB)}/${mb(figure.anchor_heap_after_gc_MB)})  ` +
+      `longest poll ${ms(figure.gdnet_longest_poll_ms)} ms  stall ${ms(figure.gdnet_longest_stall_ms)}/${ms(figure.anchor_longest_stall_ms)} ms` +
+      `${p99}  (gdnet/anchor)  ratio ×${figure.ratio.toFixed(2)}`
+    );
+  }
   const [a, b] = Object.keys(figure.samples);
   let line = `${a} ${fmt(figure[a])} ${figure.unit}  ${b} ${fmt(figure[b])}  ratio ×${figure.ratio.toFixed(2)}`;
   if (figure.floor !== undefined)
@@ -116,6 +143,15 @@ function describe(figure) {
 
 function fmt(value) {
   return value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2);
+}
+
+function ms(value) {
+  return value.toFixed(1);
+}
+
+/** Megabytes with their sign: "+3.2", "-0.3". */
+function mb(value) {
+  return `${value >= 0 ? "+" : ""}${value.toFixed(1)}`;
 }
 
 function sign(value) {

@@ -23,6 +23,13 @@ const SCENARIOS = [
   "rpc_100",
   "cluster_broadcast",
   "cluster_idle",
+  "hostile_ws_flood",
+  "hostile_ws_handshakes",
+  "hostile_ws_pings",
+  "hostile_ws_noread",
+  "hostile_ws_halfopen",
+  "hostile_http_bomb",
+  "hostile_http_plain",
 ];
 
 // Keeps the benchmarks working: every scenario runs once at a tiny size, gdnet and its
