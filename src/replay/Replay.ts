@@ -143,7 +143,7 @@ export class Replay implements Transport {
 
   /** Polls the replayed object once; `false` when every recorded poll has been replayed. gdnet addition. */
   step(): boolean {
-    if (this.#pollIndex >= this.#polls || this.#owner === null) return false;
+    if (this.#pollIndex >= this.#polls || this.#owner === null || this.#diverged !== null) return false;
     this.#owner.poll();
     return true;
   }
@@ -163,7 +163,9 @@ export class Replay implements Transport {
       configurable: true,
       writable: true,
       value: function replayedPoll(this: { poll(): unknown }): unknown {
-        if (replay.#take(POLL) !== null) replay.#pollIndex++;
+        // Counted even off the path, so a loop up to `polls` ends.
+        replay.#take(POLL);
+        replay.#pollIndex++;
         return poll.call(this);
       },
     });

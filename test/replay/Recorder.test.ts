@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemoryRecordingSink, Recorder, Replay, WebSocketPeer, WebSocketServer } from "../../src/index.js";
 
 function game(server: WebSocketServer, log: (line: string) => void): void {
@@ -16,7 +16,7 @@ function game(server: WebSocketServer, log: (line: string) => void): void {
   });
 }
 
-it("smoke: a recorded server replays", async () => {
+it("a recorded server with joins, a kick and a leave replays to the same observations at the same polls", async () => {
   const sink = new MemoryRecordingSink();
   const recorder = new Recorder(sink);
   const live: string[] = [];
@@ -52,7 +52,95 @@ it("smoke: a recorded server replays", async () => {
     rpoll++;
     replay.step();
   }
-  console.log(live.join("\n"), "\n---\n", replay.diverged, replay.polls, sink.size);
   expect(replay.diverged).toBe(null);
   expect(replayed).toEqual(live);
+});
+
+describe("recording and replaying in one process", () => {
+  it("step and seek replay poll by poll, and another game code is reported as a divergence", async () => {
+    const sink = new MemoryRecordingSink();
+    const recorder = new Recorder(sink);
+    const server = new WebSocketServer({ recorder });
+    const live: string[] = [];
+    let poll = 0;
+    game(server, (line) => live.push(`p${poll} ${line}`));
+    expect(server.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
+    const client = new WebSocketPeer();
+    for (let i = 0; i < 400 && live.length < 3; i++) {
+      poll++;
+      server.poll();
+      client.poll();
+      if (i === 3) client.connectToUrl(`ws://127.0.0.1:${server.getLocalPort()}/`);
+      if (client.getReadyState() === WebSocketPeer.STATE_OPEN && i % 50 === 0) client.sendText(`at ${i}`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    recorder.close();
+    client.close();
+    server.stop();
+    expect(sink.closed).toBe(true);
+    expect(recorder.polls).toBe(poll);
+
+    const replay = new Replay(sink.bytes());
+    expect(replay.polls).toBe(poll);
+    const again = new WebSocketServer({ network: replay });
+    const replayed: string[] = [];
+    game(again, (line) => replayed.push(`p${replay.pollIndex} ${line}`));
+    expect(again.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
+    const firstConnect = Number(live[0]!.split(" ")[0]!.slice(1));
+    replay.seek(firstConnect - 1);
+    expect(replayed).toEqual([]);
+    expect(replay.step()).toBe(true);
+    expect(replayed).toEqual([live[0]]);
+    replay.seek(replay.polls);
+    expect(replay.step()).toBe(false);
+    expect(replayed).toEqual(live);
+    expect(replay.diverged).toBe(null);
+
+    // Game code that sends where the recorded one did not asks for readings the recording lacks.
+    const other = new Replay(sink.bytes());
+    const changed = new WebSocketServer({ network: other });
+    changed.dataReceived.connect((id) => {
+      changed.getPeer(id)!.getPacket();
+    });
+    changed.clientConnected.connect(() => changed.broadcastText("hello"));
+    changed.listen(0, { bindAddress: "127.0.0.1" });
+    other.seek(other.polls);
+    expect(other.diverged).toMatch(/^at poll \d+: the object asked for a live reading/);
+  }, 20_000);
+
+  it("a sink that falls behind ends the recording with the failed signal inside a poll, and the server goes on", async () => {
+    const sink = new MemoryRecordingSink(4096);
+    const recorder = new Recorder(sink, { bufferLimit: 1 << 20 });
+    const failures: string[] = [];
+    let polling = false;
+    recorder.failed.connect((reason) => failures.push(`${polling} ${reason}`));
+    const server = new WebSocketServer({ recorder });
+    server.dataReceived.connect((id) => {
+      const peer = server.getPeer(id)!;
+      peer.send(peer.getPacket());
+    });
+    expect(server.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
+    const client = new WebSocketPeer();
+    let echoes = 0;
+    for (let i = 0; i < 2000 && echoes < 100; i++) {
+      polling = true;
+      server.poll();
+      polling = false;
+      client.poll();
+      if (i === 3) client.connectToUrl(`ws://127.0.0.1:${server.getLocalPort()}/`);
+      while (client.getAvailablePacketCount() > 0) {
+        client.getPacket();
+        echoes++;
+      }
+      if (client.getReadyState() === WebSocketPeer.STATE_OPEN) client.send(new Uint8Array(200));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(failures).toEqual(["true the sink took no more"]);
+    expect(recorder.recording).toBe(false);
+    expect(sink.size).toBeLessThanOrEqual(4096);
+    // Unrecorded from then on, the server still echoes.
+    expect(echoes).toBe(100);
+    client.close();
+    server.stop();
+  }, 20_000);
 });
