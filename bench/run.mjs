@@ -9,11 +9,13 @@
 import { machine, runScenario, versions } from "./harness.mjs";
 import { scenario as broadcast } from "./scenarios/broadcast.mjs";
 import { scenario as cluster } from "./scenarios/cluster.mjs";
+import { scenario as conditions } from "./scenarios/conditions.mjs";
 import { scenarios as echo } from "./scenarios/echo.mjs";
 import { scenario as godotEcho } from "./scenarios/godot_echo.mjs";
 import { hostileHttpParts, hostileScenario } from "./scenarios/hostile_http.mjs";
 import { hostileWsParts } from "./scenarios/hostile_ws.mjs";
 import { scenario as idle } from "./scenarios/idle.mjs";
+import { scenario as recordOverhead } from "./scenarios/record_overhead.mjs";
 import { scenario as rpc } from "./scenarios/rpc.mjs";
 import { scenario as tcpBulk } from "./scenarios/tcp_bulk.mjs";
 import { scenario as tcpSmall } from "./scenarios/tcp_small_100.mjs";
@@ -61,6 +63,8 @@ const scenarios = [
   rpc,
   cluster,
   hostile,
+  conditions,
+  recordOverhead,
 ].filter((s) => only === null || only.has(s.name) || (s.parts ?? []).some((part) => only.has(part)));
 
 const ratios = {};
@@ -138,6 +142,7 @@ function describe(figure) {
   if (figure[`${a}_p50_ms`] !== undefined) {
     line += `  p50 ${figure[`${a}_p50_ms`].toFixed(2)}/${figure[`${b}_p50_ms`].toFixed(2)} ms  p99 ${figure[`${a}_p99_ms`].toFixed(2)}/${figure[`${b}_p99_ms`].toFixed(2)} ms`;
   }
+  if (figure.note !== undefined) line += `  ${figure.note}`;
   return line;
 }
 
