@@ -50,9 +50,11 @@ export const scenario = {
     const configured = 2 * LATENCY;
     const measured = percentile(rtts, 50);
     return {
-      unit: "ms median RTT",
+      unit: "ms/round trip (median)",
       measured,
       configured,
+      gdnet: measured,
+      anchor: configured,
       ratio: configured / measured,
       min_ms: Math.min(...rtts),
       p99_ms: percentile(rtts, 99),

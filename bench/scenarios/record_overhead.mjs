@@ -27,6 +27,8 @@ export const scenario = {
   summarize(samples, params) {
     const summary = summarize(samples, params);
     const reports = samples.recording.map((sample) => sample.server.bytesPerMessage);
+    summary.gdnet = summary.recording;
+    summary.anchor = summary.plain;
     summary.bytes_per_message = reports.reduce((a, b) => a + b, 0) / reports.length;
     summary.note = `recording ${summary.bytes_per_message.toFixed(1)} bytes/message`;
     return summary;
