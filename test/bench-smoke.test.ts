@@ -30,6 +30,8 @@ const SCENARIOS = [
   "hostile_ws_halfopen",
   "hostile_http_bomb",
   "hostile_http_plain",
+  "conditions",
+  "record_overhead",
 ];
 
 // Keeps the benchmarks working: every scenario runs once at a tiny size, gdnet and its
