@@ -6,7 +6,13 @@
 export { NetworkConditions, type NetworkConditionsInit } from "./conditions/NetworkConditions.js";
 export type { Clock } from "./core/Clock.js";
 export { RandomSource } from "./core/Random.js";
-export { type DrainListener, type StagedEventTarget, StagingQueue } from "./core/StagingQueue.js";
+export {
+  type DrainListener,
+  type HeldWriter,
+  type StagedEventTarget,
+  StagingQueue,
+  type StagingTap,
+} from "./core/StagingQueue.js";
 export * from "./ErrorCode.js";
 export { HTTPClient } from "./HTTPClient.js";
 export { HTTPRequest } from "./HTTPRequest.js";

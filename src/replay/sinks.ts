@@ -25,6 +25,7 @@ export class MemoryRecordingSink implements RecordingSink {
   size = 0;
   /** Whether the recorder closed it. gdnet addition. */
   closed = false;
+  /** Always 0: memory takes a chunk at once. gdnet addition. */
   readonly pendingBytes = 0;
   readonly #limit: number;
 
@@ -64,6 +65,7 @@ export class MemoryRecordingSink implements RecordingSink {
  * error. gdnet addition.
  */
 export class CallbackRecordingSink implements RecordingSink {
+  /** Always 0: the function takes a chunk at once. gdnet addition. */
   readonly pendingBytes = 0;
   readonly #onChunk: (chunk: Uint8Array) => boolean | undefined;
   readonly #onClose: (() => void) | undefined;
