@@ -197,7 +197,11 @@ export class ClusterMembership
    * once per heartbeat interval, so a poll with nothing new costs no clock read.
    */
   poll(): void {
-    if (!this.#changed || !this.#up) return;
+    // Kept this small, so the server's poll inlines it: the idle case is one field test.
+    if (this.#changed && this.#up) this.#pollChanged();
+  }
+
+  #pollChanged(): void {
     this.#changed = false;
     if (!this.#reading) this.#read();
     if (this.#pool.low) this.#lease();
