@@ -11,6 +11,7 @@ import type {
   WebSocketListenRequest,
   WebSocketTransport,
 } from "../transport/websocket.js";
+import { StreamWebSocket, type StreamWebSocketPlatform } from "../websocket/StreamWebSocket.js";
 import type { Recorder } from "./Recorder.js";
 
 /*
@@ -32,7 +33,10 @@ export function recordingTransport(transport: Transport, recorder: Recorder): Tr
     connect(request: WebSocketConnectRequest, queue: StagingQueue, target: StagedEventTarget) {
       recorder.install(queue);
       recorder.register(target);
-      const connection = webSocket.connect(request, queue, target);
+      const connection =
+        tcp !== null && !request.secure
+          ? recordedClient(tcp, recorder, request, queue, target)
+          : webSocket.connect(request, queue, target);
       recorder.register(connection);
       return streams ? connection : new RecordedReadings(connection, recorder);
     },
@@ -95,6 +99,41 @@ export function recordingTransport(transport: Transport, recorder: Recorder): Tr
     webSocket: recordedWebSocket,
     http: recordedHttp,
   };
+}
+
+/**
+ * A plain `ws://` client over the platform's TCP, speaking gdnet's own WebSocket as the
+ * platform's WebSocket transport does, with its handshake key written down: the replay
+ * must send the same key to accept the recorded answer.
+ */
+function recordedClient(
+  tcp: TcpTransport,
+  recorder: Recorder,
+  request: WebSocketConnectRequest,
+  queue: StagingQueue,
+  target: StagedEventTarget,
+): WebSocketConnection {
+  const platform: StreamWebSocketPlatform = {
+    nextMask: () => globalThis.crypto.getRandomValues(new Uint8Array(4)),
+    handshakeKey: () => {
+      const key = globalThis.crypto.getRandomValues(new Uint8Array(16));
+      recorder.result(key);
+      return key;
+    },
+    allocate: (size) => new Uint8Array(size),
+  };
+  const webSocket = new StreamWebSocket(platform, true, queue, target);
+  const stream = tcp.connect({ host: request.host, port: request.port }, queue, webSocket);
+  stream.setNoDelay(true);
+  webSocket.startClient(
+    stream,
+    request.hostHeader,
+    request.path,
+    request.protocols,
+    request.headers,
+    request.maxPayload,
+  );
+  return webSocket;
 }
 
 /** A connection whose buffered amount and queued messages are written down as they are read. */

@@ -181,6 +181,17 @@ export class Replay implements Transport {
     return (this.#take(RANDOM)?.value as number | undefined) ?? 0;
   }
 
+  /** A client's platform: its handshake key is the recorded one, so the recorded answer fits. */
+  #clientPlatform(): typeof replayWebSocketPlatform {
+    return {
+      ...replayWebSocketPlatform,
+      handshakeKey: () => {
+        const key = this.#result();
+        return key instanceof Uint8Array ? key : new Uint8Array(16);
+      },
+    };
+  }
+
   #result(): unknown {
     return this.#take(RESULT)?.value;
   }
@@ -286,7 +297,7 @@ export class Replay implements Transport {
         if (replay.platform === "browser") {
           connection = new ReplayWebSocketConnection(replay);
         } else {
-          const webSocket = new StreamWebSocket(replayWebSocketPlatform, true, queue, target);
+          const webSocket = new StreamWebSocket(replay.#clientPlatform(), true, queue, target);
           webSocket.startClient(
             new ReplayStreamConnection(replay),
             request.hostHeader,

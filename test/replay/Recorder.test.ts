@@ -144,3 +144,70 @@ describe("recording and replaying in one process", () => {
     server.stop();
   }, 20_000);
 });
+
+describe("a recorded Node client", () => {
+  it("replays its handshake, packets and the server's close to the same observations", async () => {
+    const server = new WebSocketServer();
+    server.dataReceived.connect((id) => {
+      const peer = server.getPeer(id)!;
+      const text = new TextDecoder().decode(peer.getPacket());
+      if (text === "bye?") server.disconnectPeer(id, 4001, "as you wish");
+      else peer.sendText(`echo ${text}`);
+    });
+    expect(server.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
+    for (let i = 0; i < 100 && server.getLocalPort() === 0; i++) {
+      server.poll();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const url = `ws://127.0.0.1:${server.getLocalPort()}/room?x=1`;
+
+    /** The client's game: one step per frame, everything it sees written down. */
+    const script = (peer: WebSocketPeer, transcript: string[]) => {
+      let frame = 0;
+      let sent = 0;
+      return () => {
+        frame++;
+        if (frame === 2) transcript.push(`f${frame} connect ${peer.connectToUrl(url)}`);
+        peer.poll();
+        const line = `state ${peer.getReadyState()} code ${peer.getCloseCode()} "${peer.getCloseReason()}" buffered ${peer.getCurrentOutboundBufferedAmount()}`;
+        if (transcript.at(-1)?.endsWith(line) !== true) transcript.push(`f${frame} ${line}`);
+        while (peer.getAvailablePacketCount() > 0) {
+          transcript.push(
+            `f${frame} got ${new TextDecoder().decode(peer.getPacket())} text=${peer.wasStringPacket()}`,
+          );
+        }
+        if (peer.getReadyState() === WebSocketPeer.STATE_OPEN && frame % 20 === 0 && sent < 4) {
+          transcript.push(`f${frame} send ${peer.sendText(sent === 3 ? "bye?" : `m${sent}`)}`);
+          sent++;
+        }
+      };
+    };
+
+    const sink = new MemoryRecordingSink();
+    const recorder = new Recorder(sink);
+    const live: string[] = [];
+    const client = new WebSocketPeer({ recorder });
+    const step = script(client, live);
+    for (
+      let i = 0;
+      i < 3000 && !(live.at(-1)?.includes("state 3") && live.some((l) => l.includes("4001")));
+      i++
+    ) {
+      step();
+      server.poll();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    recorder.close();
+    server.stop();
+    expect(live.some((line) => line.includes("got echo m2 text=true"))).toBe(true);
+    expect(live.at(-1)).toMatch(/state 3 code 4001 "as you wish"/);
+
+    const replay = new Replay(sink.bytes());
+    const replayed: string[] = [];
+    const again = new WebSocketPeer({ network: replay });
+    const replayStep = script(again, replayed);
+    while (replay.pollIndex < replay.polls) replayStep();
+    expect(replay.diverged).toBe(null);
+    expect(replayed).toEqual(live);
+  }, 20_000);
+});
