@@ -1,0 +1,110 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { Replay, WebSocketPeer, WebSocketServer } from "../../src/index.js";
+import { launchChromium, servePages } from "../support/browser.js";
+import { describeWithTool } from "../support/tools.js";
+
+/*
+ * A browser client recorded in the page (Chromium, the browser build, a
+ * MemoryRecordingSink) and replayed in Node with the same game code: the same
+ * observations at every poll. Run `npm run build` first: the page loads
+ * dist/browser/gdnet.js.
+ */
+
+/** The client's game, as source text so the page and Node run the very same code. */
+const GAME = `(WebSocketPeer, peer, url, transcript) => {
+  let frame = 0;
+  let sent = 0;
+  const decoder = new TextDecoder();
+  return () => {
+    frame++;
+    if (frame === 2) transcript.push("f" + frame + " connect " + peer.connectToUrl(url));
+    peer.poll();
+    const line = "state " + peer.getReadyState() + " code " + peer.getCloseCode() + ' "' + peer.getCloseReason() + '" buffered ' + peer.getCurrentOutboundBufferedAmount() + " protocol " + peer.getSelectedProtocol();
+    if (!(transcript.length > 0 && transcript[transcript.length - 1].endsWith(line))) transcript.push("f" + frame + " " + line);
+    while (peer.getAvailablePacketCount() > 0) {
+      transcript.push("f" + frame + " got " + decoder.decode(peer.getPacket()) + " text=" + peer.wasStringPacket());
+    }
+    if (peer.getReadyState() === WebSocketPeer.STATE_OPEN && frame % 10 === 0 && sent < 4) {
+      transcript.push("f" + frame + " send " + peer.sendText(sent === 3 ? "bye?" : "m" + sent));
+      sent++;
+    }
+    return peer.getReadyState() === WebSocketPeer.STATE_CLOSED && frame > 2;
+  };
+}`;
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>gdnet recording</title>
+<script type="module">
+import * as gdnet from "/gdnet.js";
+const makeGame = ${GAME};
+window.record = async (url) => {
+  const sink = new gdnet.MemoryRecordingSink();
+  const recorder = new gdnet.Recorder(sink);
+  const peer = new gdnet.WebSocketPeer({ recorder });
+  peer.supportedProtocols = ["chat"];
+  const transcript = [];
+  const step = makeGame(gdnet.WebSocketPeer, peer, url, transcript);
+  const end = performance.now() + 10000;
+  while (!step() && performance.now() < end) await new Promise((resolve) => setTimeout(resolve, 2));
+  recorder.close();
+  return { transcript, recording: Array.from(sink.bytes()), platform: "browser" };
+};
+window.ready = true;
+</script>`;
+
+describeWithTool("chromium", "a browser client recorded in the page", () => {
+  let browser: Browser;
+  let pages: { url: string; close(): Promise<void> };
+  const server = new WebSocketServer();
+  let polling: ReturnType<typeof setInterval> | undefined;
+
+  beforeAll(async () => {
+    server.supportedProtocols = ["chat"];
+    server.dataReceived.connect((id) => {
+      const peer = server.getPeer(id)!;
+      const text = new TextDecoder().decode(peer.getPacket());
+      if (text === "bye?") server.disconnectPeer(id, 4002, "enough");
+      else peer.sendText(`echo ${text}`);
+    });
+    expect(server.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
+    polling = setInterval(() => server.poll(), 1);
+    pages = await servePages({ "/page.html": PAGE });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    clearInterval(polling);
+    server.stop();
+    await browser?.close();
+    await pages?.close();
+  });
+
+  it("replays in Node to the same observations at every poll", async () => {
+    while (server.getLocalPort() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const page = await browser.newPage();
+    await page.goto(`${pages.url}/page.html`);
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    const url = `ws://127.0.0.1:${server.getLocalPort()}/chat`;
+    const live = await page.evaluate(
+      (target) =>
+        (
+          window as unknown as { record(url: string): Promise<{ transcript: string[]; recording: number[] }> }
+        ).record(target),
+      url,
+    );
+    expect(live.transcript.some((line) => line.includes("got echo m2 text=true"))).toBe(true);
+    expect(live.transcript.at(-1)).toMatch(/state 3 code 4002 "enough"/);
+
+    const replay = new Replay(Uint8Array.from(live.recording));
+    expect(replay.platform).toBe("browser");
+    const peer = new WebSocketPeer({ network: replay });
+    peer.supportedProtocols = ["chat"];
+    const transcript: string[] = [];
+    // biome-ignore lint/security/noGlobalEval: the very game source the page ran
+    const makeGame = (0, eval)(GAME) as (...args: unknown[]) => () => boolean;
+    const step = makeGame(WebSocketPeer, peer, url, transcript);
+    while (replay.pollIndex < replay.polls) step();
+    expect(replay.diverged).toBe(null);
+    expect(transcript).toEqual(live.transcript);
+  }, 30_000);
+});
