@@ -98,4 +98,28 @@ describe("conditions on real sockets", () => {
     expect(disconnects).toEqual([[false, -1]]);
     server.stop();
   }, 30_000);
+
+  it("a stall holds both directions for its length and then lets everything through in order, counted as buffered meanwhile", async () => {
+    const server = await echoServer();
+    const conditions = new NetworkConditions();
+    const client = new WebSocketPeer({ conditions });
+    expect(client.connectToUrl(`ws://127.0.0.1:${server.getLocalPort()}/`)).toBe(0);
+    await pollUntil([client, server], () => client.getReadyState() === WebSocketPeer.STATE_OPEN);
+    conditions.stall(300);
+    client.poll();
+    const stalledAt = performance.now();
+    for (let i = 0; i < 5; i++) expect(client.send(new Uint8Array([i]))).toBe(0);
+    // Held by the stall: waiting to be sent, as a slow network would leave them.
+    expect(client.getCurrentOutboundBufferedAmount()).toBeGreaterThan(0);
+    const order: number[] = [];
+    await pollUntil([client, server], () => {
+      while (client.getAvailablePacketCount() > 0) order.push(client.getPacket()[0]!);
+      return order.length === 5;
+    });
+    expect(performance.now() - stalledAt).toBeGreaterThanOrEqual(300 - 1);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    expect(client.getCurrentOutboundBufferedAmount()).toBe(0);
+    client.close();
+    server.stop();
+  }, 30_000);
 });
