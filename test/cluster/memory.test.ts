@@ -199,6 +199,35 @@ describe("a cluster on a MemoryNetwork", () => {
     expect(b.hasPeer(idOf("10.0.1.3"))).toBe(true);
   });
 
+  // Whichever process registers again first after the restart misses the other's peer in
+  // its snapshot, and repairs it from the heartbeat's presence revisions instead.
+  for (const holder of [0, 1]) {
+    it(`an announcement lost with the store's memory is repaired within joinTimeout (peer on server ${holder})`, () => {
+      const { servers, frames, store, log, clients } = cluster(3, { deadTimeout: 5 });
+      frames(10);
+      const [owner, reader] = [servers[holder]!, servers[1 - holder]!];
+      // The reader stops polling: its inbox read times out (250 ms) and no new one is issued…
+      frames(40, [owner]);
+      // …so the announcement of a client that joins the owner waits unread in its inbox…
+      const client = new WebSocketPeer({ network: store.host.network.host("10.0.1.9") });
+      expect(client.connectToUrl(`ws://10.0.0.${holder + 1}:9080`)).toBe(OK);
+      clients.push(client);
+      frames(5, [owner, client]);
+      expect(client.getReadyState()).toBe(WebSocketPeer.STATE_OPEN);
+      const joined = owner.getPeerIds()[0]!;
+      const unread = store.processIds().reduce((sum, id) => sum + store.inboxLength(id), 0);
+      expect(unread).toBeGreaterThanOrEqual(1);
+      // …and the store restarts empty before the reader reads it: the announcement is gone.
+      store.stop();
+      store.start();
+      // The reader polls again: within joinTimeout (1 s) it lists the peer.
+      frames(100);
+      expect(reader.hasPeer(joined)).toBe(true);
+      const name = holder === 0 ? "B" : "A";
+      expect(log.filter((line) => line === `${name} peerConnected ${joined}`)).toHaveLength(1);
+    });
+  }
+
   it("cluster together with gdMpApi is refused", () => {
     const network = new MemoryNetwork({ seed: 1 });
     const store = new MemoryClusterStore(network);
