@@ -228,6 +228,33 @@ describe("a cluster on a MemoryNetwork", () => {
     });
   }
 
+  for (const holder of [0, 1]) {
+    it(`a departure lost with the store's memory is repaired within leaveTimeout (peer on server ${holder})`, () => {
+      const { servers, frames, store, log, clients } = cluster(3, { deadTimeout: 5 });
+      frames(10);
+      const [owner, reader] = [servers[holder]!, servers[1 - holder]!];
+      const client = new WebSocketPeer({ network: store.host.network.host("10.0.1.9") });
+      expect(client.connectToUrl(`ws://10.0.0.${holder + 1}:9080`)).toBe(OK);
+      clients.push(client);
+      frames(10);
+      const left = owner.getPeerIds()[0]!;
+      expect(reader.hasPeer(left)).toBe(true);
+      // The reader stops polling; the client leaves and its departure waits unread…
+      frames(40, [owner, client]);
+      client.close(1000);
+      frames(5, [owner, client]);
+      expect(owner.hasPeer(left)).toBe(false);
+      expect(store.processIds().reduce((sum, id) => sum + store.inboxLength(id), 0)).toBeGreaterThanOrEqual(1);
+      // …until the store restarts empty.
+      store.stop();
+      store.start();
+      frames(200);
+      expect(reader.hasPeer(left)).toBe(false);
+      const name = holder === 0 ? "B" : "A";
+      expect(log.filter((line) => line === `${name} peerDisconnected ${left}`)).toHaveLength(1);
+    });
+  }
+
   it("cluster together with gdMpApi is refused", () => {
     const network = new MemoryNetwork({ seed: 1 });
     const store = new MemoryClusterStore(network);
