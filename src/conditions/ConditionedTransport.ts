@@ -10,6 +10,7 @@ import type {
   WebSocketTransport,
 } from "../transport/websocket.js";
 import { DelayLine } from "./DelayLine.js";
+import { HeldWebSocketConnection } from "./HeldWebSocketConnection.js";
 import type { NetworkConditions } from "./NetworkConditions.js";
 
 /*
@@ -42,8 +43,11 @@ export function conditionedTransport(
   const conditionedWebSocket: WebSocketTransport = {
     canServe: webSocket.canServe,
     hasTls: webSocket.hasTls,
-    connect: (request: WebSocketConnectRequest, queue: StagingQueue, target: StagedEventTarget) =>
-      webSocket.connect(request, condition(queue), target),
+    connect: (request: WebSocketConnectRequest, queue: StagingQueue, target: StagedEventTarget) => {
+      const connection = webSocket.connect(request, condition(queue), target);
+      // The browser's WebSocket writes without gdnet's writer: its sends are held here.
+      return transport.platform === "browser" ? new HeldWebSocketConnection(connection, queue) : connection;
+    },
     accept: (
       stream: DetachedStream,
       options: WebSocketAcceptOptions,
