@@ -245,7 +245,12 @@ export class ClusterMembership
         return;
       case BUS_BATCH:
         if (b === this.#readGeneration) this.#reading = false;
-        if (a !== null) for (const bytes of a as Uint8Array[]) this.#apply(bytes);
+        if (a !== null) {
+          const messages = a as Uint8Array[];
+          // A batch is staged as one event; its messages are work of the frame budget.
+          if (messages.length > 1) this.#host.queue.spend(messages.length - 1);
+          for (const bytes of messages) this.#apply(bytes);
+        }
         return;
       case BUS_HEARTBEAT:
         this.#heartbeating = false;
