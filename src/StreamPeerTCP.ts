@@ -88,7 +88,7 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
   /** Creates an unconnected peer, on the default network or the one in `options`. */
   constructor(options?: NetworkOptions) {
     super();
-    const { transport, now } = resolveNetwork(options);
+    const { transport, now } = resolveNetwork(options, this);
     this.#transport = transport;
     this.#now = now;
   }
