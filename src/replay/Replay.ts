@@ -375,8 +375,12 @@ class ReplayTap implements StagingTap {
     this.#replay = replay;
   }
 
+  /**
+   * Something staged outside a drain (gdnet's own code reacting to a call, as a peer that
+   * resumes reading): the recording has it at its place, so it is taken here, not twice.
+   */
   staged(): boolean {
-    return false;
+    return true;
   }
 
   beforeDrain(): void {

@@ -211,3 +211,51 @@ describe("a recorded Node client", () => {
     expect(replayed).toEqual(live);
   }, 20_000);
 });
+
+describe("a recorded client that pushes back", () => {
+  it("replays a peer whose queue fills (reading paused, then resumed as it reads) to the same observations", async () => {
+    const server = new WebSocketServer();
+    server.clientConnected.connect((id) => {
+      for (let i = 0; i < 50; i++) server.getPeer(id)!.sendText(`n${i}`);
+    });
+    expect(server.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
+    for (let i = 0; i < 100 && server.getLocalPort() === 0; i++) {
+      server.poll();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const url = `ws://127.0.0.1:${server.getLocalPort()}/`;
+    const script = (peer: WebSocketPeer, transcript: string[]) => {
+      let frame = 0;
+      peer.maxQueuedPackets = 4;
+      return () => {
+        frame++;
+        if (frame === 1) peer.connectToUrl(url);
+        peer.poll();
+        // One packet per frame: the queue stays full and reading pauses and resumes.
+        const count = peer.getAvailablePacketCount();
+        const packet = count > 0 ? new TextDecoder().decode(peer.getPacket()) : "";
+        transcript.push(`f${frame} state ${peer.getReadyState()} count ${count} ${packet}`);
+        return packet === "n49";
+      };
+    };
+    const sink = new MemoryRecordingSink();
+    const recorder = new Recorder(sink);
+    const live: string[] = [];
+    const step = script(new WebSocketPeer({ recorder }), live);
+    for (let i = 0; i < 3000 && !step(); i++) {
+      server.poll();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    recorder.close();
+    server.stop();
+    expect(live.at(-1)).toMatch(/n49$/);
+    expect(live.some((line) => / count 4 /.test(line))).toBe(true);
+
+    const replay = new Replay(sink.bytes());
+    const replayed: string[] = [];
+    const replayStep = script(new WebSocketPeer({ network: replay }), replayed);
+    while (replay.pollIndex < replay.polls) replayStep();
+    expect(replay.diverged).toBe(null);
+    expect(replayed).toEqual(live);
+  }, 20_000);
+});
