@@ -1,3 +1,6 @@
+// Why this file is long: it is the one place that sequences a process's life in the
+// cluster (register, lease, heartbeat, stage the bus, apply it in poll, repair after a
+// store restart); the tables, the outbox, the ids and the deliveries are files of their own.
 import type { Clock } from "../core/Clock.js";
 import type { RandomSource } from "../core/Random.js";
 import type { StagedEventTarget, StagingQueue } from "../core/StagingQueue.js";

@@ -1,6 +1,15 @@
 import type { MemoryHost, MemoryNetwork } from "../transport/memory/network.js";
 import type { HeartbeatReply, PresenceChange, ProcessSnapshot, ProcessStamp, RegisterReply } from "./bus.js";
-import type { MemoryClusterBus } from "./memory-bus.js";
+
+/** What the store needs of a server's connection to it (a StoreClient). */
+interface StoreClient {
+  readonly processId: string;
+  /** Runs `reply` when this connection's owner next takes its answers. */
+  answer(reply: () => void): void;
+  /** The store went down, or came back with a new run id. */
+  storeDown(): void;
+  storeUp(runId: number): void;
+}
 
 /*
  * The cluster store and bus inside one process, on a MemoryNetwork: what Redis does for
@@ -22,7 +31,7 @@ interface Lease {
 export interface ParkedRead {
   count: number;
   done: (messages: Uint8Array[] | null) => void;
-  bus: MemoryClusterBus;
+  bus: StoreClient;
 }
 
 /**
@@ -41,7 +50,7 @@ export class MemoryClusterStore {
   #ids = new Map<number, Lease>();
   #inboxes = new Map<string, Uint8Array[]>();
   #parked = new Map<string, ParkedRead>();
-  #buses = new Set<MemoryClusterBus>();
+  #buses = new Set<StoreClient>();
 
   /** Creates a store on `network`'s host `address` (default `"redis"`). */
   constructor(network: MemoryNetwork, address = "redis") {
@@ -87,13 +96,13 @@ export class MemoryClusterStore {
   }
 
   /** @internal */
-  attach(bus: MemoryClusterBus): number {
+  attach(bus: StoreClient): number {
     this.#buses.add(bus);
     return this.#runId;
   }
 
   /** @internal */
-  detach(bus: MemoryClusterBus): void {
+  detach(bus: StoreClient): void {
     this.#buses.delete(bus);
     const parked = this.#parked.get(bus.processId);
     if (parked?.bus === bus) this.#parked.delete(bus.processId);
