@@ -30,6 +30,8 @@ export interface StagingTap {
   holdWrite?(writer: HeldWriter, bytes: Uint8Array): boolean;
   /** A reading of live transport state (a buffered amount) about to be answered to the owner; returns the answer. */
   observe?(value: number): number;
+  /** Bytes held back for `target` (they count against its connection's staging budget). */
+  heldBytes?(target: StagedEventTarget): number;
 }
 
 /** A connection whose writes a {@link StagingTap} may hold back. */
