@@ -1,6 +1,6 @@
 import net from "node:net";
-import { StagingBudget } from "../../core/StagingBudget.js";
-import type { HeldWriter, StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
+import { STAGING_BYTES_LIMIT, StagingBudget } from "../../core/StagingBudget.js";
+import type { DrainListener, HeldWriter, StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
 import { ErrorCode } from "../../ErrorCode.js";
 import {
   LISTENER_CONNECTION,
@@ -78,7 +78,7 @@ export function classifySocketError(error: NodeJS.ErrnoException): StreamFailure
  * One node:net (or TLS) socket as a {@link StreamConnection}. Its writes go through its
  * {@link TickWriter} base, the socket's only writer.
  */
-export class NodeStreamConnection extends TickWriter implements StreamConnection, HeldWriter {
+export class NodeStreamConnection extends TickWriter implements StreamConnection, HeldWriter, DrainListener {
   /** The socket. */
   readonly socket: net.Socket;
   #queue: StagingQueue | null = null;
@@ -94,6 +94,8 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
   #heldBytes = 0;
   /** Closed while conditions held writes: the FIN follows the last of them. */
   #endAfterHeld = false;
+  /** Reading waits for the owner's drains while conditions hold this connection's budget's worth. */
+  #heldFull = false;
 
   /**
    * @param connectEvent the socket event that means connected: `"connect"`, or
@@ -139,6 +141,13 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
     queue.push(this.#target!, STREAM_DATA, chunk);
     if (this.#budget === null) this.#budget = new StagingBudget(queue, this);
     this.#budget.staged(chunk.byteLength);
+    if (queue.tap !== null && !this.#heldFull) this.#updateReading();
+  }
+
+  /** @internal The owner drained: conditions may have let some of what they held go. */
+  drained(): void {
+    this.#heldFull = false;
+    this.#updateReading();
   }
 
   attach(queue: StagingQueue, target: StagedEventTarget): void {
@@ -205,7 +214,13 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
   }
 
   get stagedBytes(): number {
-    return this.#budget?.stagedBytes ?? 0;
+    // What conditions hold includes what was staged since the drain (it went to them).
+    return Math.max(this.#budget?.stagedBytes ?? 0, this.#heldByConditions());
+  }
+
+  /** Received bytes that conditions on the owner's queue hold back (src/conditions/). */
+  #heldByConditions(): number {
+    return this.#target === null ? 0 : (this.#queue?.tap?.heldBytes?.(this.#target) ?? 0);
   }
 
   protected canWrite(): boolean {
@@ -229,6 +244,16 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
   /** Reads while attached, wanted by the owner and within the staging budget. */
   #updateReading(): void {
     if (this.#held !== null || this.#released || this.socket.destroyed) return;
+    if (this.#heldByConditions() >= STAGING_BYTES_LIMIT) {
+      // What conditions hold counts against the staging budget: read on once the owner's
+      // drains have let enough of it go.
+      this.socket.pause();
+      if (!this.#heldFull) {
+        this.#heldFull = true;
+        this.#queue!.afterNextDrain(this);
+      }
+      return;
+    }
     if (this.#receiving && !(this.#budget?.holding ?? false)) this.socket.resume();
     else this.socket.pause();
   }
