@@ -38,6 +38,8 @@ export class DelayLine implements StagingTap {
   readonly #directions = new WeakMap<object, LinkDirection>();
   /** Writers seen, for a reset. */
   readonly #writers = new Set<HeldWriter>();
+  /** Per connection (its staged-event target): the bytes of its events held here. */
+  readonly #heldBytes = new Map<StagedEventTarget, number>();
   #order = 0;
   #stallUntil = Number.NEGATIVE_INFINITY;
   #stallsSeen: number;
@@ -73,6 +75,7 @@ export class DelayLine implements StagingTap {
     const size = a instanceof Uint8Array ? a.byteLength : 0;
     const due = this.#direction(target, 0).due(this.#clock(), size, conditions);
     this.#inbound.add(due, { target, kind, a, b });
+    if (size > 0) this.#heldBytes.set(target, (this.#heldBytes.get(target) ?? 0) + size);
     return true;
   }
 
@@ -83,6 +86,10 @@ export class DelayLine implements StagingTap {
     const due = this.#direction(writer, 1).due(this.#clock(), bytes.byteLength, conditions);
     this.#outbound.add(due, { writer, bytes });
     return true;
+  }
+
+  heldBytes(target: StagedEventTarget): number {
+    return this.#heldBytes.get(target) ?? 0;
   }
 
   observe(value: number): number {
@@ -110,6 +117,8 @@ export class DelayLine implements StagingTap {
   /** Stages what is due, in due order (a connection's events in the order they came). */
   #release(now: number): void {
     for (let event = this.#inbound.takeDue(now); event !== undefined; event = this.#inbound.takeDue(now)) {
+      if (event.a instanceof Uint8Array && event.a.byteLength > 0)
+        this.#forget(event.target, event.a.byteLength);
       if (this.next?.staged(event.target, event.kind, event.a, event.b) !== true) {
         this.#queue.stageNow(event.target, event.kind, event.a, event.b);
       }
@@ -119,9 +128,16 @@ export class DelayLine implements StagingTap {
     }
   }
 
+  #forget(target: StagedEventTarget, bytes: number): void {
+    const left = (this.#heldBytes.get(target) ?? 0) - bytes;
+    if (left > 0) this.#heldBytes.set(target, left);
+    else this.#heldBytes.delete(target);
+  }
+
   /** What is held is dropped, and every connection that wrote through here is reset. */
   #reset(): void {
     this.#inbound.takeAll();
+    this.#heldBytes.clear();
     for (const write of this.#outbound.takeAll()) write.writer.releaseWrite(write.bytes, false);
     for (const writer of this.#writers) writer.resetLink?.();
     this.#writers.clear();

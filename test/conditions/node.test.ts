@@ -1,5 +1,8 @@
+import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { NetworkConditions, WebSocketPeer, WebSocketServer } from "../../src/index.js";
+import { STAGING_BYTES_LIMIT } from "../../src/core/StagingBudget.js";
+import { NetworkConditions, StreamPeerTCP, WebSocketPeer, WebSocketServer } from "../../src/index.js";
+import { firstMismatch, streamChunk } from "../support/stream-pattern.js";
 
 /** Polls `objects` every millisecond or so until `done()`; the limit is a hang guard. */
 async function pollUntil(
@@ -121,5 +124,45 @@ describe("conditions on real sockets", () => {
     expect(client.getCurrentOutboundBufferedAmount()).toBe(0);
     client.close();
     server.stop();
+  }, 30_000);
+
+  it("what the conditions hold of a fast sender counts against the staging budget, and everything arrives in order", async () => {
+    const total = 16 * 1024 * 1024;
+    const server = net.createServer((socket) => {
+      for (let offset = 0; offset < total; offset += 64 * 1024) socket.write(streamChunk(offset, 64 * 1024));
+      socket.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const peer = new StreamPeerTCP({ conditions: { latency: 300 } });
+    expect(peer.connectToHost("127.0.0.1", (server.address() as net.AddressInfo).port)).toBe(0);
+    const received: Uint8Array[] = [];
+    let receivedBytes = 0;
+    let mostStaged = 0;
+    await pollUntil(
+      [peer],
+      () => {
+        mostStaged = Math.max(mostStaged, peer.stagedBytes);
+        const available = peer.getAvailableBytes();
+        if (available > 0) {
+          const [, data] = peer.getData(available);
+          received.push(data);
+          receivedBytes += data.byteLength;
+        }
+        return receivedBytes === total;
+      },
+      25_000,
+    );
+    // Past the budget by one socket read at most (libuv reads up to 64 KiB).
+    expect(mostStaged).toBeGreaterThan(STAGING_BYTES_LIMIT / 2);
+    expect(mostStaged).toBeLessThanOrEqual(STAGING_BYTES_LIMIT + 64 * 1024);
+    const all = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of received) {
+      all.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    expect(firstMismatch(all, 0)).toBe(-1);
+    peer.disconnectFromHost();
+    server.close();
   }, 30_000);
 });
