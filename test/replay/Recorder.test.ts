@@ -1,5 +1,15 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MemoryRecordingSink, Recorder, Replay, WebSocketPeer, WebSocketServer } from "../../src/index.js";
+import {
+  FileRecordingSink,
+  MemoryRecordingSink,
+  Recorder,
+  Replay,
+  WebSocketPeer,
+  WebSocketServer,
+} from "../../src/index.js";
 
 function game(server: WebSocketServer, log: (line: string) => void): void {
   const decoder = new TextDecoder();
@@ -258,4 +268,36 @@ describe("a recorded client that pushes back", () => {
     expect(replay.diverged).toBe(null);
     expect(replayed).toEqual(live);
   }, 20_000);
+});
+
+describe("a recording to a file", () => {
+  it("is complete on disk once closed, and a bound smaller than one poll's writing ends it as fallen behind", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "gdnet-recorder-"));
+    try {
+      const path = join(directory, "server.gdrec");
+      const sink = new FileRecordingSink(path);
+      const recorder = new Recorder(sink);
+      const server = new WebSocketServer({ recorder });
+      expect(server.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
+      for (let i = 0; i < 40; i++) server.poll();
+      recorder.close();
+      server.stop();
+      await sink.finished();
+      const replay = new Replay(readFileSync(path));
+      expect(replay.polls).toBe(40);
+      expect(readFileSync(path).byteLength).toBe(recorder.bytesRecorded);
+
+      const tight = new Recorder(new FileRecordingSink(join(directory, "tight.gdrec")), { bufferLimit: 8 });
+      const reasons: string[] = [];
+      tight.failed.connect((reason) => reasons.push(reason));
+      const other = new WebSocketServer({ recorder: tight });
+      expect(other.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
+      for (let i = 0; i < 40; i++) other.poll();
+      other.stop();
+      expect(reasons).toEqual([expect.stringMatching(/^the sink fell behind/)]);
+      expect(tight.recording).toBe(false);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 });
