@@ -165,4 +165,42 @@ describe("conditions on real sockets", () => {
     peer.disconnectFromHost();
     server.close();
   }, 30_000);
+
+  it("conditions on a server delay every connection both ways, each keeping its order", async () => {
+    const server = new WebSocketServer({ conditions: { latency: 40, jitter: 10, seed: 3 } });
+    server.dataReceived.connect((id) => {
+      const peer = server.getPeer(id)!;
+      peer.send(peer.getPacket());
+    });
+    expect(server.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
+    await pollUntil([server], () => server.getLocalPort() > 0);
+    const clients = [new WebSocketPeer(), new WebSocketPeer(), new WebSocketPeer()];
+    for (const client of clients) client.connectToUrl(`ws://127.0.0.1:${server.getLocalPort()}/`);
+    await pollUntil([server, ...clients], () =>
+      clients.every((c) => c.getReadyState() === WebSocketPeer.STATE_OPEN),
+    );
+    const sentAt = clients.map(() => [] as number[]);
+    const order = clients.map(() => [] as number[]);
+    const roundTrips: number[] = [];
+    const count = 15;
+    await pollUntil([server, ...clients], () => {
+      clients.forEach((client, c) => {
+        while (client.getAvailablePacketCount() > 0) {
+          const n = client.getPacket()[0]!;
+          order[c]!.push(n);
+          roundTrips.push(performance.now() - sentAt[c]![n]!);
+        }
+        const sent = sentAt[c]!;
+        if (sent.length < count && (sent.length === 0 || performance.now() - sent.at(-1)! >= 2)) {
+          sent.push(performance.now());
+          client.send(new Uint8Array([sent.length - 1]));
+        }
+      });
+      return order.every((o) => o.length === count);
+    });
+    for (const o of order) expect(o).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(Math.min(...roundTrips)).toBeGreaterThanOrEqual(2 * (40 - 10) - 1);
+    for (const client of clients) client.close();
+    server.stop();
+  }, 30_000);
 });
