@@ -39,8 +39,9 @@ const FIRST_CALL_ID = 2;
  * replay: pass it as the `recorder` option (`new WebSocketServer({ recorder })`). The
  * recording streams to a {@link RecordingSink} within a bounded buffer; a sink that falls
  * behind ends the recording, never the game: {@link Recorder.failed} is emitted inside
- * the object's next `poll()` and the object goes on unrecorded. gdnet addition (Godot
- * has no recorder). See docs/debugging.md.
+ * the object's next `poll()` and the object goes on unrecorded. One recorder records one
+ * object (the first it is given to; a server's peers are part of their server). gdnet
+ * addition (Godot has no recorder). See docs/debugging.md.
  */
 export class Recorder implements StagingTap {
   /** The recording ended early; `reason` says why. Emitted inside the recorded object's `poll()`. gdnet addition. */
