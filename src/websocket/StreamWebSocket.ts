@@ -2,6 +2,7 @@
 // handshakes, then the frames both ways, then the closing handshake), which reads best
 // in one place; the framing is in frames.ts and the HTTP heads in handshake.ts.
 import { utf8Encode } from "../core/bytes.js";
+import { STAGING_BYTES_LIMIT } from "../core/StagingBudget.js";
 import type { StagedEventTarget, StagingQueue } from "../core/StagingQueue.js";
 import {
   STREAM_CONNECTED,
@@ -127,6 +128,8 @@ export class StreamWebSocket
   #ownerPaused = false;
   /** The stream ended: what it brought is parsed whatever the frame budget says. */
   #draining = false;
+  /** Whether the stream was last told to read (streams start reading). */
+  #reading = true;
   path = "";
   headers: ReadonlyMap<string, string> = EMPTY_HEADERS;
   protocols: readonly string[] = [];
@@ -299,9 +302,22 @@ export class StreamWebSocket
 
   setReceiving(enabled: boolean): void {
     this.#ownerPaused = !enabled;
-    this.#stream?.setReceiving(enabled);
+    this.#updateReading();
     // Frames held while paused are parsed at the owner's next poll.
     if (enabled && (this.#decoder?.pendingBytes ?? 0) > 0) this.#queue.push(this, STREAM_DATA, EMPTY);
+  }
+
+  /**
+   * Reads from the stream while the owner reads and the received bytes not parsed yet
+   * stay under the staging cap. Those bytes count against it: an owner that takes one
+   * message per poll would otherwise let the stream read (and stage) a budget's worth
+   * per poll on top of what waits unparsed, without bound.
+   */
+  #updateReading(): void {
+    const wanted = !this.#ownerPaused && (this.#decoder?.pendingBytes ?? 0) < STAGING_BYTES_LIMIT;
+    if (wanted === this.#reading) return;
+    this.#reading = wanted;
+    this.#stream?.setReceiving(wanted);
   }
 
   onMessage(data: Uint8Array, isText: boolean): void {
@@ -356,6 +372,7 @@ export class StreamWebSocket
       case Phase.Open: {
         const decoder = this.#decoder!;
         decoder.push(chunk, this);
+        this.#updateReading();
         // The frame budget stopped parsing: go on at the next poll, after what others staged.
         if (decoder.pendingBytes > 0 && !this.#ownerPaused && this.#queue.exhausted && !decoder.stopped) {
           this.#queue.push(this, STREAM_DATA, EMPTY);
