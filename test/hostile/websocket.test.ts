@@ -51,6 +51,15 @@ class Arena {
   mostStagedEvents = 0;
   /** The most bytes staged since the last complete drain, seen before a poll. */
   mostStagedBytes = 0;
+  /**
+   * The most bytes received and not yet delivered as messages, seen after a poll: all the
+   * bytes staged through the queue since the server started, less the frames (payload and
+   * header) of every packet the server delivered. Held anywhere in gdnet: staged events
+   * or a decoder's unparsed input.
+   */
+  mostHeldBytes = 0;
+  #pushedTotal = 0;
+  #deliveredTotal = 0;
   /** The most units of work one poll did (events applied plus what their targets spent). */
   mostWork = 0;
   /** The most clientConnected signals one poll emitted. */
@@ -72,7 +81,10 @@ class Arena {
     // the next complete drain), and what a poll's drain applies and spends.
     const push = queue.push.bind(queue);
     queue.push = (target, kind, a, b) => {
-      if (a instanceof Uint8Array) this.#stagedBytes += a.byteLength;
+      if (a instanceof Uint8Array) {
+        this.#stagedBytes += a.byteLength;
+        this.#pushedTotal += a.byteLength;
+      }
       push(target, kind, a, b);
     };
     const drain = queue.drain.bind(queue);
@@ -122,9 +134,13 @@ class Arena {
     while (server.getAvailablePacketCount() > 0) {
       const peer = server.getPeer(server.getPacketPeer());
       const packet = server.getPacket();
+      // The frame it came in: a masked header of 6, 8 or 14 bytes and the payload.
+      const length = packet.byteLength;
+      this.#deliveredTotal += length + (length < 126 ? 6 : length < 65536 ? 8 : 14);
       // A peer that does not read gets ERR_OUT_OF_MEMORY: its echo is dropped.
       peer?.putPacket(packet);
     }
+    this.mostHeldBytes = Math.max(this.mostHeldBytes, this.#pushedTotal - this.#deliveredTotal);
     this.afterPoll?.();
   }
 
@@ -383,12 +399,13 @@ describe("WebSocketServer under hostile clients", () => {
     // a peer), so that it is the budget that bounds each poll here.
     const { arena, good, port } = await underAttack({ pollBudget: 1000 }, 2000);
     const messages = 200_000;
-    const attacker = attack("flood", port, { messages, size: 64 });
+    const attacker = attack("flood", port, { messages, size: 64, waitForGo: true });
     await frames(
       [arena, good],
       () => attacker.find("upgraded") !== undefined && arena.connected.length === 2,
     );
     // A long frame: no poll while the flood goes on, until gdnet reaches its cap.
+    attacker.send("go");
     await waitFor(() => arena.stagedBytes >= STAGING_BYTES_LIMIT);
     const atCap = arena.stagedBytes;
     const eventsAtCap = arena.queue.size;
@@ -423,6 +440,10 @@ describe("WebSocketServer under hostile clients", () => {
     expect(mostOutbound).toBeGreaterThan(arena.server.outboundBufferSize / 2);
     expect(mostOutbound).toBeLessThanOrEqual(arena.server.outboundBufferSize);
     expect(arena.mostStagedBytes).toBeLessThanOrEqual(STAGING_BYTES_LIMIT + 2 * ONE_READ);
+    // Received and not yet delivered: what is staged (the cap) plus what waits unparsed
+    // while the peer's inbound queue is full (which counts against the cap too, so reading
+    // stops there): never the whole flood.
+    expect(arena.mostHeldBytes).toBeLessThanOrEqual(2 * (STAGING_BYTES_LIMIT + ONE_READ));
     good.expectSurvived();
   }, 30_000);
 

@@ -21,6 +21,8 @@ export interface Attacker {
   find(name: string): AttackEvent | undefined;
   /** Ends the attack: its sockets are destroyed and the process exits. */
   stop(): void;
+  /** Sends a line to the attacker's stdin ("go" starts an attack that waits for it). */
+  send(line: string): void;
   /** Resolves when the process has exited. */
   readonly exited: Promise<void>;
 }
@@ -64,6 +66,9 @@ export function startAttacker(script: string, options: Record<string, unknown>):
     find: (name) => events.find((event) => event.event === name),
     stop() {
       if (child.exitCode === null && child.stdin!.writable) child.stdin!.write("end\n");
+    },
+    send(line) {
+      if (child.exitCode === null && child.stdin!.writable) child.stdin!.write(`${line}\n`);
     },
     exited,
   };

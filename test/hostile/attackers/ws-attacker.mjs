@@ -22,10 +22,11 @@
 //   ping-flood [pings, payload]
 //                              one upgraded connection that never reads and sends `pings`
 //                              pings of `payload` bytes
-//   flood [messages, size, read]
+//   flood [messages, size, read, waitForGo]
 //                              one upgraded connection sending `messages` binary messages
 //                              of `size` bytes as fast as TCP takes them; reads (and
-//                              discards) what comes back only when `read`
+//                              discards) what comes back only when `read`; with
+//                              `waitForGo`, starts only when "go" arrives on stdin
 //   echo-many [count, messages]
 //                              `count` connections upgraded at once, each sending
 //                              `messages` numbered messages and checking the echoes arrive
@@ -56,8 +57,14 @@ function endAll() {
 
 // Bounded in time whatever happens, and gone with the parent.
 setTimeout(endAll, options.limitMs ?? 25_000).unref();
+/** Resolved by a line "go" on stdin (attacks started with `waitForGo`). */
+let go = null;
+const gone = new Promise((resolve) => {
+  go = resolve;
+});
 process.stdin.on("data", (data) => {
   if (data.toString().includes("end")) endAll();
+  if (data.toString().includes("go")) go();
 });
 process.stdin.on("end", endAll);
 
@@ -300,6 +307,7 @@ const attacks = {
     // Echoes are read (and dropped) when `read`, else left in the kernel's buffers.
     const socket = await upgraded({ pauseAfter: !read });
     emit({ event: "upgraded" });
+    if (options.waitForGo) await gone;
     const message = frame(0x2, crypto.randomBytes(size));
     let left = messages;
     const ok = await writeAll(socket, () => (left-- > 0 ? message : null));
