@@ -12,6 +12,9 @@ import {
   type TcpListener,
 } from "./transport/tcp.js";
 
+/** Accepted connections that may wait to be taken (Linux's default listen backlog). */
+const MAX_PENDING_CONNECTIONS = 4096;
+
 /**
  * A TCP listening socket that hands out connected {@link StreamPeerTCP}s.
  *
@@ -155,6 +158,12 @@ export class TCPServer implements StagedEventTarget {
         return;
       case LISTENER_CONNECTION:
         if (this.#listener === null) {
+          (a as StreamConnection).destroy();
+          return;
+        }
+        // A backlog's worth waits to be taken; past it, new ones are refused as a full
+        // listen backlog refuses them.
+        if (this.#pending.length >= MAX_PENDING_CONNECTIONS) {
           (a as StreamConnection).destroy();
           return;
         }

@@ -40,9 +40,10 @@ const SERVER_ID = 1;
 
 /**
  * The default {@link WebSocketServer.pollBudget}: at most this many units of work per
- * `poll()`. A message, a ping or a staged event costs one unit, a handshake 24; so one
- * poll applies up to ~4,000 messages or ~170 handshakes and leaves the rest for the next
- * (one 60 Hz frame's worth on a small server, measured in `npm run bench -- --only hostile`).
+ * `poll()`. A message, a ping or a staged event costs one unit, a handshake 64, a
+ * peer's end or a handshake timeout 16; so one poll applies up to ~4,000 messages, 64
+ * handshakes or 256 disconnections and leaves the rest for the next (about one 60 Hz
+ * frame's worth on a small server, measured in `npm run bench -- --only hostile`).
  */
 export const DEFAULT_POLL_BUDGET = 4096;
 
@@ -143,7 +144,7 @@ export class WebSocketServer implements MultiplayerPeerApi {
   maxPeers = Number.POSITIVE_INFINITY;
   /**
    * The most units of work one `poll()` does (SPEC §1.3): a staged event, a message or a
-   * ping costs one, a handshake 24. What is left stays staged, in order, for the next
+   * ping costs one, a handshake 64, a peer's end or a handshake timeout 16. What is left stays staged, in order, for the next
    * poll; nothing is lost, and a handshake held back does not time out because of it.
    * Counted in work, never in time, so runs stay deterministic. Default 4096;
    * `Infinity` applies everything at every poll. gdnet addition.

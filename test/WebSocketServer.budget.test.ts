@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MemoryNetwork, OK, WebSocketPeer, WebSocketServer } from "../src/index.js";
+import { HANDSHAKE_WORK } from "../src/websocket/ServerConnections.js";
 
 /*
  * The frame budget of WebSocketServer.poll() (SPEC §1.3): a poll does a bounded amount
@@ -16,7 +17,7 @@ describe("WebSocketServer frame budget", () => {
   it("300 handshakes arriving together are spread over several polls, none lost, none timed out", () => {
     const network = new MemoryNetwork({ seed: 41 });
     const server = new WebSocketServer({ network });
-    server.pollBudget = 480; // 20 handshakes of 24 units
+    server.pollBudget = 20 * HANDSHAKE_WORK; // 20 handshakes
     server.handshakeTimeout = 0.05; // 50 ms: shorter than the polls the backlog needs
     expect(server.listen(7000)).toBe(OK);
     const clients = Array.from({ length: 300 }, () => new WebSocketPeer({ network }));

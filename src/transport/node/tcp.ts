@@ -26,6 +26,10 @@ import { TickWriter } from "./tick-writer.js";
  */
 
 const CONNECTION = Symbol("gdnet.connection");
+/** Connections a listener stages before its owner pulls them: Linux's default listen backlog. */
+export const LISTEN_BACKLOG = 4096;
+/** Milliseconds a closed socket keeps reading (and discarding) for the remote's FIN. */
+const CLOSE_LINGER_MS = 2000;
 
 /**
  * The owner of a connection, held weakly. An open socket is reachable from Node's event
@@ -279,10 +283,15 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
       socket.destroy();
       return;
     }
-    // Keep reading (and discarding) so the FIN exchange can finish, send what is queued,
-    // then FIN, then release the descriptor.
+    // Send what is queued, then FIN, and keep reading (and discarding) until the remote's
+    // FIN: destroying at once would answer its late bytes with a reset, which can discard
+    // our last bytes (a close frame) before the remote reads them. A remote that never
+    // finishes is cut after a while.
     socket.resume();
-    socket.end(() => socket.destroy());
+    const linger = setTimeout(destroySocket, CLOSE_LINGER_MS, socket);
+    linger.unref();
+    socket.once("close", () => clearTimeout(linger));
+    socket.end();
   }
 
   destroy(): void {
@@ -327,6 +336,10 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
   }
 }
 
+function destroySocket(socket: net.Socket): void {
+  socket.destroy();
+}
+
 function onSocketConnect(this: TaggedSocket): void {
   this[CONNECTION]?.stage(STREAM_CONNECTED, {
     localAddress: this.localAddress ?? "",
@@ -349,13 +362,24 @@ function onSocketError(this: TaggedSocket, error: NodeJS.ErrnoException): void {
 }
 
 /** A node:net server as a {@link TcpListener}. */
-class NodeTcpListener extends NodeListener implements TcpListener {
+class NodeTcpListener extends NodeListener implements TcpListener, DrainListener {
+  /** Connections staged since the owner last drained everything. */
+  #waiting = 0;
+
   constructor(queue: StagingQueue, target: StagedEventTarget) {
     const server = net.createServer({ pauseOnConnect: true });
     super(server, "connection", { listening: LISTENER_LISTENING, error: LISTENER_ERROR }, queue, target);
   }
 
   protected incoming(socket: net.Socket): void {
+    // Node accepts eagerly where Godot's socket leaves connections in the kernel's listen
+    // backlog: past a backlog's worth staged and not yet pulled, a new one is refused as
+    // a full backlog would (the client sees a reset and may retry).
+    if (this.#waiting >= LISTEN_BACKLOG) {
+      socket.resetAndDestroy();
+      return;
+    }
+    if (this.#waiting++ === 0) this.owner?.queue.afterNextDrain(this);
     const connection = new NodeStreamConnection(socket, null, null);
     this.stage(LISTENER_CONNECTION, connection, {
       localAddress: socket.localAddress ?? "",
@@ -363,6 +387,11 @@ class NodeTcpListener extends NodeListener implements TcpListener {
       remoteAddress: socket.remoteAddress ?? "",
       remotePort: socket.remotePort ?? 0,
     });
+  }
+
+  /** @internal The owner pulled what was staged. */
+  drained(): void {
+    this.#waiting = 0;
   }
 }
 
