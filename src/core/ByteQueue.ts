@@ -14,6 +14,34 @@ export class ByteQueue {
     return this.#length;
   }
 
+  /** The first queued chunk (EMPTY when none); its unread bytes start at {@link ByteQueue.firstOffset}. */
+  get firstChunk(): Uint8Array {
+    return this.#length === 0 ? EMPTY : this.#chunks[this.#head]!;
+  }
+
+  /** Where the unread bytes of {@link ByteQueue.firstChunk} start. */
+  get firstOffset(): number {
+    return this.#offset;
+  }
+
+  /** Consumes `count` bytes, which must all lie in the first chunk. */
+  skipInFirst(count: number): void {
+    const chunk = this.#chunks[this.#head]!;
+    this.#length -= count;
+    this.#offset += count;
+    if (this.#offset < chunk.byteLength) return;
+    this.#chunks[this.#head] = EMPTY;
+    this.#head++;
+    this.#offset = 0;
+    if (this.#head === this.#chunks.length) {
+      this.#chunks.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 64 && this.#head * 2 > this.#chunks.length) {
+      this.#chunks = this.#chunks.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
   /** Queues a chunk (kept by reference: the caller must not modify it afterwards). */
   push(chunk: Uint8Array): void {
     if (chunk.byteLength === 0) return;

@@ -111,6 +111,21 @@ export interface FrameHandler {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** Unmasks `payload` in place with the key bytes `k0`–`k3`. */
+function unmask(payload: Uint8Array, k0: number, k1: number, k2: number, k3: number): void {
+  const length = payload.byteLength;
+  let i = 0;
+  for (const end = length - 3; i < end; i += 4) {
+    payload[i] = payload[i]! ^ k0;
+    payload[i + 1] = payload[i + 1]! ^ k1;
+    payload[i + 2] = payload[i + 2]! ^ k2;
+    payload[i + 3] = payload[i + 3]! ^ k3;
+  }
+  if (i < length) payload[i] = payload[i]! ^ k0;
+  if (i + 1 < length) payload[i + 1] = payload[i + 1]! ^ k1;
+  if (i + 2 < length) payload[i + 2] = payload[i + 2]! ^ k2;
+}
+
 function validUtf8(bytes: Uint8Array): string | null {
   try {
     return utf8.decode(bytes);
@@ -170,14 +185,24 @@ export class FrameDecoder {
   /** Parses one frame if it is complete; false when more bytes are needed. */
   #next(handler: FrameHandler): boolean {
     const input = this.#input;
-    const header = this.#header;
-    if (!input.peek(header, 2)) return false;
-    const fin = (header[0]! & 0x80) !== 0;
-    const opcode = header[0]! & 0x0f;
-    if ((header[0]! & 0x70) !== 0) return this.#fail(handler, 1002);
-    const masked = (header[1]! & 0x80) !== 0;
+    // The header: read in place when the first chunk holds it (the usual case), else
+    // gathered from several chunks into #header.
+    let bytes = input.firstChunk;
+    let at = input.firstOffset;
+    if (bytes.byteLength - at < 14) {
+      if (!input.peek(this.#header, Math.min(14, input.length))) return false;
+      if (input.length < 2) return false;
+      bytes = this.#header;
+      at = 0;
+    }
+    const first = bytes[at]!;
+    const second = bytes[at + 1]!;
+    const fin = (first & 0x80) !== 0;
+    const opcode = first & 0x0f;
+    if ((first & 0x70) !== 0) return this.#fail(handler, 1002);
+    const masked = (second & 0x80) !== 0;
     if (masked !== this.#expectMasked) return this.#fail(handler, 1002);
-    const shortLength = header[1]! & 0x7f;
+    const shortLength = second & 0x7f;
     const isControl = (opcode & 0x8) !== 0;
     if (isControl) {
       if (opcode !== OPCODE_CLOSE && opcode !== OPCODE_PING && opcode !== OPCODE_PONG) {
@@ -193,14 +218,16 @@ export class FrameDecoder {
     }
     const lengthBytes = shortLength === 126 ? 2 : shortLength === 127 ? 8 : 0;
     const headerLength = 2 + lengthBytes + (masked ? 4 : 0);
-    if (!input.peek(header, headerLength)) return false;
+    if (input.length < headerLength) return false;
     let length = shortLength;
     if (lengthBytes === 2) {
-      length = (header[2]! << 8) | header[3]!;
+      length = (bytes[at + 2]! << 8) | bytes[at + 3]!;
     } else if (lengthBytes === 8) {
-      const high = ((header[2]! << 24) | (header[3]! << 16) | (header[4]! << 8) | header[5]!) >>> 0;
+      const high =
+        ((bytes[at + 2]! << 24) | (bytes[at + 3]! << 16) | (bytes[at + 4]! << 8) | bytes[at + 5]!) >>> 0;
       if (high > 0x1fffff) return this.#fail(handler, 1009);
-      const low = ((header[6]! << 24) | (header[7]! << 16) | (header[8]! << 8) | header[9]!) >>> 0;
+      const low =
+        ((bytes[at + 6]! << 24) | (bytes[at + 7]! << 16) | (bytes[at + 8]! << 8) | bytes[at + 9]!) >>> 0;
       length = high * 0x100000000 + low;
     }
     if (!isControl && this.#maxPayload > 0) {
@@ -208,20 +235,25 @@ export class FrameDecoder {
       if (total > this.#maxPayload) return this.#fail(handler, 1009);
     }
     if (input.length < headerLength + length) return false;
-    input.read(header, headerLength);
-    const payload = new Uint8Array(length);
-    input.read(payload, length);
-    if (masked) {
-      const m = headerLength - 4;
-      const k0 = header[m]!;
-      const k1 = header[m + 1]!;
-      const k2 = header[m + 2]!;
-      const k3 = header[m + 3]!;
-      for (let i = 0; i < length; i++) {
-        const key = (i & 3) === 0 ? k0 : (i & 3) === 1 ? k1 : (i & 3) === 2 ? k2 : k3;
-        payload[i] = payload[i]! ^ key;
-      }
+    const m = at + headerLength - 4;
+    const k0 = masked ? bytes[m]! : 0;
+    const k1 = masked ? bytes[m + 1]! : 0;
+    const k2 = masked ? bytes[m + 2]! : 0;
+    const k3 = masked ? bytes[m + 3]! : 0;
+    let payload: Uint8Array;
+    const chunk = input.firstChunk;
+    const start = input.firstOffset + headerLength;
+    if (chunk.byteLength - start >= length) {
+      // The whole frame is in the first chunk (the received bytes are ours): a view, no
+      // copy, and a plain Uint8Array even when the chunk is a Node Buffer.
+      payload = new Uint8Array(chunk.buffer, chunk.byteOffset + start, length);
+      input.skipInFirst(headerLength + length);
+    } else {
+      input.read(this.#header, headerLength);
+      payload = new Uint8Array(length);
+      input.read(payload, length);
     }
+    if (masked) unmask(payload, k0, k1, k2, k3);
     if (isControl) return this.#control(opcode, payload, handler);
     if (opcode !== OPCODE_CONTINUATION) {
       this.#fragmentedText = opcode === OPCODE_TEXT;
