@@ -76,11 +76,25 @@ export function encodeFrame(
     return frame;
   }
   const offset = headerLength - 4;
-  frame[offset] = mask[0]!;
-  frame[offset + 1] = mask[1]!;
-  frame[offset + 2] = mask[2]!;
-  frame[offset + 3] = mask[3]!;
-  for (let i = 0; i < length; i++) frame[headerLength + i] = payload[i]! ^ mask[i & 3]!;
+  const k0 = mask[0]!;
+  const k1 = mask[1]!;
+  const k2 = mask[2]!;
+  const k3 = mask[3]!;
+  frame[offset] = k0;
+  frame[offset + 1] = k1;
+  frame[offset + 2] = k2;
+  frame[offset + 3] = k3;
+  let i = 0;
+  let out = headerLength;
+  for (const end = length - 3; i < end; i += 4, out += 4) {
+    frame[out] = payload[i]! ^ k0;
+    frame[out + 1] = payload[i + 1]! ^ k1;
+    frame[out + 2] = payload[i + 2]! ^ k2;
+    frame[out + 3] = payload[i + 3]! ^ k3;
+  }
+  if (i < length) frame[out] = payload[i]! ^ k0;
+  if (i + 1 < length) frame[out + 1] = payload[i + 1]! ^ k1;
+  if (i + 2 < length) frame[out + 2] = payload[i + 2]! ^ k2;
   return frame;
 }
 

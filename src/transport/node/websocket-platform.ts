@@ -21,9 +21,23 @@ function take(size: number): Uint8Array {
   return bytes;
 }
 
+/** The mask handed out by `nextMask`, valid until the next call (no allocation per frame). */
+const mask = new Uint8Array(4);
+
 /** Node's {@link StreamWebSocketPlatform}. */
 export const nodeWebSocketPlatform: StreamWebSocketPlatform = {
-  nextMask: () => take(4),
+  nextMask: () => {
+    if (poolOffset + 4 > POOL_SIZE) {
+      randomFillSync(pool);
+      poolOffset = 0;
+    }
+    mask[0] = pool[poolOffset]!;
+    mask[1] = pool[poolOffset + 1]!;
+    mask[2] = pool[poolOffset + 2]!;
+    mask[3] = pool[poolOffset + 3]!;
+    poolOffset += 4;
+    return mask;
+  },
   handshakeKey: () => Uint8Array.from(take(16)),
   allocate: (size) => Buffer.allocUnsafe(size),
 };
