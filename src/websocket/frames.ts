@@ -181,7 +181,11 @@ export class FrameDecoder {
     return this.#stopped;
   }
 
-  /** Feeds received bytes, reporting every complete frame to `handler`. */
+  /**
+   * Feeds received bytes, reporting every complete frame to `handler`. The decoder takes
+   * `chunk` over: payloads are views of it, unmasked in place, so the caller must not use
+   * or share it afterwards.
+   */
   push(chunk: Uint8Array, handler: FrameHandler): void {
     if (this.#stopped) return;
     this.#input.push(chunk);

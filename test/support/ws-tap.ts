@@ -37,7 +37,8 @@ export class WebSocketTap {
         reader.head = null;
         bytes = result.rest;
       }
-      reader.decoder.push(bytes, reader.handler);
+      // The decoder unmasks in place, and the proxy forwards these very bytes: decode a copy.
+      reader.decoder.push(Uint8Array.from(bytes), reader.handler);
     };
   }
 
