@@ -26,6 +26,8 @@ import { TickWriter } from "./tick-writer.js";
  */
 
 const CONNECTION = Symbol("gdnet.connection");
+/** Borrowed writes from this size on are handed to the socket at once instead of held for the tick. */
+const WRITE_THROUGH_BYTES = 16 * 1024;
 /** Connections a listener stages before its owner pulls them: Linux's default listen backlog. */
 export const LISTEN_BACKLOG = 4096;
 /** Milliseconds a closed socket keeps reading (and discarding) for the remote's FIN. */
@@ -167,13 +169,20 @@ export class NodeStreamConnection extends TickWriter implements StreamConnection
 
   write(bytes: Uint8Array, owned = false): void {
     if (this.#released || this.socket.destroyed || this.socket.writableEnded) return;
+    const tap = this.#queue?.tap;
+    // A large borrowed write goes to the socket now, after what this tick wrote before it
+    // (as a plain socket.write would): copying megabytes to hold them for the tick costs
+    // more than the batching saves.
+    if (!owned && bytes.byteLength >= WRITE_THROUGH_BYTES && tap?.holdWrite === undefined) {
+      this.writeThrough(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return;
+    }
     // Held until the end of the tick: a borrowed buffer is copied, as the caller may reuse it.
     const buffer = !owned
       ? Buffer.from(bytes)
       : Buffer.isBuffer(bytes)
         ? bytes
         : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const tap = this.#queue?.tap;
     if (tap?.holdWrite?.(this, buffer)) {
       this.#heldWrites++;
       this.#heldBytes += buffer.byteLength;

@@ -101,6 +101,13 @@ export abstract class TickWriter {
     this.#pendingBytes += frame.byteLength;
   }
 
+  /** Hands `frame` to the socket now, after the frames held for this tick. */
+  protected writeThrough(frame: Buffer): void {
+    this.flush();
+    const socket = this.outputSocket;
+    if (socket !== null && this.canWrite()) this.#write(socket, frame, null, 0, frame.byteLength);
+  }
+
   /** Drops the frames held for this tick. */
   protected discardFrames(): void {
     this.#first = null;
