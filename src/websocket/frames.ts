@@ -124,6 +124,10 @@ export interface FrameHandler {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** Scratch for a header that spans chunks: used only within one synchronous parse step. */
+const HEADER = new Uint8Array(14);
+/** The fragment list of every decoder between fragmented messages (never pushed to). */
+const NO_FRAGMENTS: Uint8Array[] = [];
 
 /** Unmasks `payload` in place with the key bytes `k0`–`k3`. */
 function unmask(payload: Uint8Array, k0: number, k1: number, k2: number, k3: number): void {
@@ -157,10 +161,11 @@ function validUtf8(bytes: Uint8Array): string | null {
  */
 export class FrameDecoder {
   readonly #input = new ByteQueue();
-  readonly #header = new Uint8Array(14);
+
   readonly #expectMasked: boolean;
   readonly #maxPayload: number;
-  #fragments: Uint8Array[] = [];
+  /** The frames of a fragmented message so far (shared empty list between messages). */
+  #fragments: Uint8Array[] = NO_FRAGMENTS;
   #fragmentedLength = 0;
   #fragmentedText = false;
   #inMessage = false;
@@ -195,7 +200,7 @@ export class FrameDecoder {
   #fail(handler: FrameHandler, code: number): false {
     this.#stopped = true;
     this.#input.clear();
-    this.#fragments = [];
+    this.#fragments = NO_FRAGMENTS;
     handler.onFailure(code, FAILURE_REASONS[code] ?? "");
     return false;
   }
@@ -208,9 +213,9 @@ export class FrameDecoder {
     let bytes = input.firstChunk;
     let at = input.firstOffset;
     if (bytes.byteLength - at < 14) {
-      if (!input.peek(this.#header, Math.min(14, input.length))) return false;
+      if (!input.peek(HEADER, Math.min(14, input.length))) return false;
       if (input.length < 2) return false;
-      bytes = this.#header;
+      bytes = HEADER;
       at = 0;
     }
     const first = bytes[at]!;
@@ -267,7 +272,7 @@ export class FrameDecoder {
       payload = new Uint8Array(chunk.buffer, chunk.byteOffset + start, length);
       input.skipInFirst(headerLength + length);
     } else {
-      input.read(this.#header, headerLength);
+      input.read(HEADER, headerLength);
       payload = new Uint8Array(length);
       input.read(payload, length);
     }
@@ -280,6 +285,7 @@ export class FrameDecoder {
     if (!fin) {
       if (this.#fragments.length >= MAX_FRAGMENTS) return this.#fail(handler, 1009);
       this.#inMessage = true;
+      if (this.#fragments === NO_FRAGMENTS) this.#fragments = [];
       this.#fragments.push(payload);
       this.#fragmentedLength += length;
       return true;
@@ -293,7 +299,7 @@ export class FrameDecoder {
         message.set(part, offset);
         offset += part.byteLength;
       }
-      this.#fragments = [];
+      this.#fragments = NO_FRAGMENTS;
       this.#inMessage = false;
     }
     if (this.#fragmentedText && validUtf8(message) === null) return this.#fail(handler, 1007);
