@@ -24,7 +24,7 @@ import {
   type Godot3RpcBody,
   godot3RemoteCall,
 } from "./godot3-remote-call.js";
-import { absolutePath, type RpcDeclarations, relativePath } from "./rpc-declarations.js";
+import { absolutePath, type RpcDeclarations } from "./rpc-declarations.js";
 import { ConfirmState, type SceneCacheInterface } from "./SceneCacheInterface.js";
 import type { RpcHost, RpcRefusal, RpcSignals } from "./SceneRPCInterface.js";
 
@@ -72,10 +72,9 @@ export class Godot3RPCInterface {
     const peer = this.host.peer();
     if (peer === null) return ErrorCode.ERR_UNCONFIGURED;
     if (peer.getConnectionStatus() !== CONNECTION_CONNECTED) return ErrorCode.ERR_CONNECTION_ERROR;
-    const relative = relativePath(path);
-    const table = this.declarations.tableFor(relative);
-    const index = table?.indexOfName(method) ?? -1;
-    if (table === null || index < 0) return ErrorCode.ERR_INVALID_PARAMETER;
+    const call = this.declarations.lookUp(path, method);
+    if (call === null) return ErrorCode.ERR_INVALID_PARAMETER;
+    const { relative, table, index } = call;
     const mode = table.configs[index]!.rpcMode;
     const self = peer.getUniqueId();
     const isMaster = this.declarations.authorityOf(relative) === self;

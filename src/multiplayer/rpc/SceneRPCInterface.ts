@@ -34,7 +34,6 @@ import {
   RPC_MODE_AUTHORITY,
   RPC_MODE_DISABLED,
   type RpcDeclarations,
-  relativePath,
 } from "./rpc-declarations.js";
 import { ConfirmState, type SceneCacheInterface, type SentPath } from "./SceneCacheInterface.js";
 
@@ -96,10 +95,9 @@ export class SceneRPCInterface {
     const peer = this.host.peer();
     if (peer === null) return ErrorCode.ERR_UNCONFIGURED;
     if (peer.getConnectionStatus() !== CONNECTION_CONNECTED) return ErrorCode.ERR_CONNECTION_ERROR;
-    const relative = relativePath(path);
-    const table = this.declarations.tableFor(relative);
-    const index = table?.indexOfName(method) ?? -1;
-    if (table === null || index < 0) return ErrorCode.ERR_INVALID_PARAMETER;
+    const call = this.declarations.lookUp(path, method);
+    if (call === null) return ErrorCode.ERR_INVALID_PARAMETER;
+    const { relative, table, index } = call;
     const config = table.configs[index]!;
     const self = peer.getUniqueId();
     if (target === self) {

@@ -158,6 +158,17 @@ export class RpcDeclarations {
     return this.#methods.has(pattern) ? this.#table(pattern) : null;
   }
 
+  /**
+   * What an outgoing `rpc(path, method)` needs: the node's relative path, its table and
+   * the method's index in it; `null` when the method is not declared there.
+   */
+  lookUp(path: string, method: string): { relative: string; table: NodeRpcTable; index: number } | null {
+    const relative = relativePath(path);
+    const table = this.tableFor(relative);
+    const index = table?.indexOfName(method) ?? -1;
+    return table === null || index < 0 ? null : { relative, table, index };
+  }
+
   /** Sets the multiplayer authority of the node at `path` (1, the server, by default). */
   setAuthority(path: string, id: number): void {
     const key = relativePath(path);
