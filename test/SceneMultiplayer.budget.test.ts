@@ -19,9 +19,9 @@ describe("SceneMultiplayer relay budget", () => {
       return new SceneMultiplayer(peer);
     });
     const received = clients.map(() => [] as string[]);
-    clients.forEach((client, i) =>
-      client.peerPacket.connect((_id, packet) => received[i]!.push(new TextDecoder().decode(packet))),
-    );
+    clients.forEach((client, i) => {
+      client.peerPacket.connect((_id, packet) => received[i]!.push(new TextDecoder().decode(packet)));
+    });
     const step = () => {
       network.advance(16);
       for (const client of clients) client.poll();

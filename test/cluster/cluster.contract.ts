@@ -79,7 +79,9 @@ export function defineClusterContract(name: string, makeWorld: () => Promise<Clu
 
     it("every server lists every peer once, with distinct ids, and emits one peerConnected each", async () => {
       const connected = servers.map(() => [] as number[]);
-      servers.forEach((server, index) => server.peerConnected.connect((id) => connected[index]!.push(id)));
+      servers.forEach((server, index) => {
+        server.peerConnected.connect((id) => connected[index]!.push(id));
+      });
       await connect(0);
       await connect(0);
       await connect(1);

@@ -36,7 +36,8 @@ export async function servePages(
   let bundle: string | undefined;
   const server = http.createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0]!;
-    const body = path === "/gdnet.js" ? (bundle ??= browserBundle()) : pages[path];
+    if (path === "/gdnet.js") bundle ??= browserBundle();
+    const body = path === "/gdnet.js" ? bundle : pages[path];
     if (body === undefined) {
       response.writeHead(404).end();
       return;
