@@ -244,7 +244,9 @@ describe("a cluster on a MemoryNetwork", () => {
       client.close(1000);
       frames(5, [owner, client]);
       expect(owner.hasPeer(left)).toBe(false);
-      expect(store.processIds().reduce((sum, id) => sum + store.inboxLength(id), 0)).toBeGreaterThanOrEqual(1);
+      expect(store.processIds().reduce((sum, id) => sum + store.inboxLength(id), 0)).toBeGreaterThanOrEqual(
+        1,
+      );
       // …until the store restarts empty.
       store.stop();
       store.start();
