@@ -1,3 +1,7 @@
+// Why this file is long: it is one Node socket's whole life behind the transport
+// interface (staging within the budget, the weak owner, the one writer, the writes
+// conditions hold, the closing linger) plus its small listener; the writer itself is
+// tick-writer.ts.
 import net from "node:net";
 import { STAGING_BYTES_LIMIT, StagingBudget } from "../../core/StagingBudget.js";
 import type { DrainListener, HeldWriter, StagedEventTarget, StagingQueue } from "../../core/StagingQueue.js";
