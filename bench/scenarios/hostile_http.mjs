@@ -23,8 +23,9 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
-import { median, startProcess } from "../harness.mjs";
+import { startProcess } from "../harness.mjs";
 import { gdnet, main, result, sleep } from "./common.mjs";
+import { alternateRounds, attackFigures } from "./hostile_common.mjs";
 
 const MIB = 1024 * 1024;
 const HOSTILE_SERVER = fileURLToPath(new URL("../../test/hostile/servers/http-hostile.mjs", import.meta.url));
@@ -50,40 +51,15 @@ function attackPart(name, kind, target) {
     name,
     async run(size) {
       const params = PARAMS[kind][size];
-      const samples = { gdnet: [], anchor: [] };
-      for (let round = 0; round < params.rounds; round++) {
-        const order = round % 2 === 0 ? ["gdnet", "anchor"] : ["anchor", "gdnet"];
-        for (const variant of order)
-          samples[variant].push(await runAttack(kind, variant, target(params), params));
-      }
-      const m = (variant, key) => median(samples[variant].map((sample) => sample[key]));
-      const gdnetGrowth = m("gdnet", "peakGrowthMB");
-      const anchorGrowth = m("anchor", "peakGrowthMB");
-      // Growths under 1 MB are noise at this scale: they count as 1 MB.
-      const gdnetFigure = Math.max(gdnetGrowth, 1);
-      const anchorFigure = Math.max(anchorGrowth, 1);
+      const samples = await alternateRounds(params.rounds, (variant) =>
+        runAttack(kind, variant, target(params), params),
+      );
       return {
-        unit: "MB peak RSS growth/attack",
-        gdnet: gdnetFigure,
-        anchor: anchorFigure,
-        ratio: anchorFigure / gdnetFigure,
-        gdnet_peak_growth_MB: gdnetGrowth,
-        anchor_peak_growth_MB: anchorGrowth,
-        gdnet_longest_poll_ms: m("gdnet", "longestPollMs"),
-        gdnet_longest_stall_ms: m("gdnet", "longestStallMs"),
-        anchor_longest_stall_ms: m("anchor", "longestStallMs"),
-        gdnet_after_gc_MB: m("gdnet", "afterGrowthMB"),
-        anchor_after_gc_MB: m("anchor", "afterGrowthMB"),
-        gdnet_heap_after_gc_MB: m("gdnet", "heapAfterGrowthMB"),
-        anchor_heap_after_gc_MB: m("anchor", "heapAfterGrowthMB"),
+        ...attackFigures(samples),
         gdnet_result: samples.gdnet[0].result,
         anchor_result: samples.anchor[0].result,
         body_mib: params.mib,
         poll_ms: params.pollMs,
-        samples: {
-          gdnet: samples.gdnet.map((sample) => sample.peakGrowthMB),
-          anchor: samples.anchor.map((sample) => sample.peakGrowthMB),
-        },
       };
     },
   };

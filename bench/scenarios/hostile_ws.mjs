@@ -21,8 +21,9 @@ import http from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import WebSocket, { WebSocketServer as WsServer } from "ws";
-import { median, percentile } from "../harness.mjs";
+import { percentile } from "../harness.mjs";
 import { gdnet, main, sleep } from "./common.mjs";
+import { alternateRounds, attackFigures, medianOf } from "./hostile_common.mjs";
 
 const ATTACKER = fileURLToPath(new URL("../../test/hostile/attackers/ws-attacker.mjs", import.meta.url));
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -161,48 +162,23 @@ function attackPart(kind) {
   return {
     name: `hostile_ws_${kind}`,
     async run(size) {
-      const samples = { gdnet: [], anchor: [] };
-      for (let round = 0; round < ROUNDS[size]; round++) {
-        const order = round % 2 === 0 ? ["gdnet", "anchor"] : ["anchor", "gdnet"];
-        for (const variant of order) samples[variant].push(await runAttack(kind, variant, size));
-      }
-      const m = (variant, key) => median(samples[variant].map((sample) => sample[key]));
-      const gdnetGrowth = m("gdnet", "peakGrowthMB");
-      const anchorGrowth = m("anchor", "peakGrowthMB");
-      const gdnetFigure = Math.max(gdnetGrowth, 1);
-      const anchorFigure = Math.max(anchorGrowth, 1);
+      const samples = await alternateRounds(ROUNDS[size], (variant) => runAttack(kind, variant, size));
+      const m = (variant, key) => medianOf(samples, variant, key);
       return {
-        unit: "MB peak RSS growth/attack",
-        gdnet: gdnetFigure,
-        anchor: anchorFigure,
-        ratio: anchorFigure / gdnetFigure,
-        gdnet_peak_growth_MB: gdnetGrowth,
-        anchor_peak_growth_MB: anchorGrowth,
-        gdnet_longest_poll_ms: m("gdnet", "longestPollMs"),
-        gdnet_longest_stall_ms: m("gdnet", "longestStallMs"),
-        anchor_longest_stall_ms: m("anchor", "longestStallMs"),
+        ...attackFigures(samples),
         gdnet_p50_ms: m("gdnet", "p50"),
         anchor_p50_ms: m("anchor", "p50"),
         gdnet_p99_ms: m("gdnet", "p99"),
         anchor_p99_ms: m("anchor", "p99"),
         p99_ratio: m("anchor", "p99") / m("gdnet", "p99"),
-        gdnet_after_gc_MB: m("gdnet", "afterGrowthMB"),
-        anchor_after_gc_MB: m("anchor", "afterGrowthMB"),
-        gdnet_heap_after_gc_MB: m("gdnet", "heapAfterGrowthMB"),
-        anchor_heap_after_gc_MB: m("anchor", "heapAfterGrowthMB"),
         gdnet_polls: m("gdnet", "polls"),
         attack: samples.gdnet[0].attack,
         anchor_attack: samples.anchor[0].attack,
-        samples: {
-          gdnet: samples.gdnet.map((sample) => sample.peakGrowthMB),
-          anchor: samples.anchor.map((sample) => sample.peakGrowthMB),
-        },
       };
     },
   };
 }
 
-/** The WebSocket attack parts of `npm run bench -- --only hostile`. */
 export const hostileWsParts = ["flood", "handshakes", "pings", "noread", "halfopen"].map(attackPart);
 
 /** RSS, and V8's heap plus array buffers, after full collections, in bytes. */
