@@ -91,8 +91,6 @@ export class ServerConnections implements StagedEventTarget, WebSocketPeerOwner,
   #localPort = 0;
   #pollError: ErrorCode = ErrorCode.OK;
   #pollNow = Number.NaN;
-  /** The frame budget of this poll, for the handshakes its timers drop. */
-  #timeoutBudget = Number.POSITIVE_INFINITY;
 
   constructor(transport: Transport, now: Clock, host: ServerConnectionsHost) {
     this.#transport = transport;
@@ -125,7 +123,6 @@ export class ServerConnections implements StagedEventTarget, WebSocketPeerOwner,
    * due; emits the records. Returns a binding error observed in this poll, or OK.
    */
   poll(budget: number): ErrorCode {
-    this.#timeoutBudget = budget;
     this.#pollError = ErrorCode.OK;
     this.#pollNow = Number.NaN;
     const drains = this.queue.drains;
@@ -134,7 +131,7 @@ export class ServerConnections implements StagedEventTarget, WebSocketPeerOwner,
     // request has had none within its timeout. After a partial drain its request may be
     // among what the budget left staged, so its timeout waits for a complete one.
     const complete = this.queue.drains !== drains || this.queue.isEmpty;
-    if (this.#handshakes.size > 0 || this.#timers.size > 0) this.#runTimers(this.#clock(), complete);
+    if (this.#handshakes.size > 0 || this.#timers.size > 0) this.#runTimers(this.#clock(), complete, budget);
     if (this.#records.length > 0) this.#emitRecords();
     return this.#pollError;
   }
@@ -259,9 +256,8 @@ export class ServerConnections implements StagedEventTarget, WebSocketPeerOwner,
     this.#records.push(RECORD_CONNECTED, peer, verdict, undefined);
   }
 
-  #runTimers(now: number, handshakesDue: boolean): void {
+  #runTimers(now: number, handshakesDue: boolean, budget: number): void {
     // Timeouts are work too: past the budget, the rest are dropped at the next poll.
-    let budget = this.#timeoutBudget;
     const handshakeNow = handshakesDue ? now : Number.NEGATIVE_INFINITY;
     while (budget > 0) {
       const handshake = this.#handshakes.takeDue(handshakeNow);
