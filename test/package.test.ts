@@ -15,10 +15,12 @@ import { describeWithTool } from "./support/tools.js";
  * its browser bundle in Chromium). Both are made from the last commit, in a temporary
  * clone: the repository's own dist/ is never rebuilt under the other tests' feet.
  *
- * No network: the installs read npm's cache, which `npm ci` filled. The empty project
- * pins gdnet's runtime dependencies to the versions in package-lock.json (npm's
- * `overrides`), so npm asks the cache for exactly what `npm ci` put there rather than a
- * newer release it may have heard of.
+ * No network (`npm install --offline`). npm's cache, which `npm ci` filled, holds the
+ * dev dependencies' tarballs (a git install builds with them, from its lock file), but
+ * not the registry's package documents a fresh install resolves version ranges with. So
+ * gdnet's runtime dependencies, at the versions package-lock.json holds, are packed from
+ * the repository's node_modules and installed beside gdnet, standing in for the
+ * registry: gdnet's ranges are met by them and nothing is looked up.
  */
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -66,12 +68,7 @@ function lockedRuntimeVersions(): Record<string, string> {
 /** An empty ES-module project in `dir`. */
 function emptyProject(dir: string): string {
   mkdirSync(dir, { recursive: true });
-  const project = {
-    name: "gdnet-consumer",
-    private: true,
-    type: "module",
-    overrides: lockedRuntimeVersions(),
-  };
+  const project = { name: "gdnet-consumer", private: true, type: "module" };
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(project, null, 2)}\n`);
   return dir;
 }
@@ -82,15 +79,13 @@ function installedBundle(project: string): string {
   return readFileSync(require.resolve("gdnet/browser-bundle"), "utf8");
 }
 
-/** Installs `spec` into `project`; a failed install is a failed test, on CI as anywhere. */
-async function install(
-  project: string,
-  spec: string,
-  mode: "--offline" | "--prefer-offline",
-  timeoutMs: number,
-) {
+/**
+ * Installs `spec` into `project` offline, with the packed runtime dependencies beside it;
+ * a failed install is a failed test, on CI as anywhere.
+ */
+async function install(project: string, spec: string, dependencies: string[], timeoutMs: number) {
   try {
-    await run(npm, ["install", mode, "--no-audit", "--no-fund", spec], project, timeoutMs);
+    await run(npm, ["install", "--offline", "--no-audit", "--no-fund", spec, ...dependencies], project, timeoutMs);
   } catch (error) {
     throw new Error(`(the install reads npm's cache: run \`npm ci\` first) ${(error as Error).message}`);
   }
@@ -111,6 +106,7 @@ describe("the package (npm pack and npm install)", () => {
   let work = "";
   let tarball = "";
   let packed: string[] = [];
+  let dependencies: string[] = [];
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "gdnet-package-"));
@@ -126,6 +122,21 @@ describe("the package (npm pack and npm install)", () => {
     }[];
     tarball = join(work, result!.filename);
     packed = result!.files.map((file) => file.path);
+    // The runtime dependencies as the registry would hand them out (`npm pack` of the
+    // installed folders; no scripts run, nothing is fetched).
+    const deps = join(work, "deps");
+    mkdirSync(deps);
+    const folders = Object.keys(lockedRuntimeVersions()).map((name) => join(repo, "node_modules", name));
+    const depsOut = await run(
+      npm,
+      ["pack", "--json", "--ignore-scripts", "--pack-destination", deps, ...folders],
+      work,
+      60_000,
+    );
+    dependencies = (JSON.parse(depsOut.slice(depsOut.indexOf("["))) as { filename: string }[]).map(
+      (entry) => join(deps, entry.filename),
+    );
+    expect(dependencies.length).toBe(folders.length);
   }, 150_000);
 
   afterAll(() => {
@@ -168,7 +179,7 @@ describe("the package (npm pack and npm install)", () => {
   describeWithTool("chromium", "installed", () => {
     it("from the tarball (offline): the README's server and browser client run from the installed package", async () => {
       const project = emptyProject(join(work, "from-tarball"));
-      await install(project, tarball, "--offline", 60_000);
+      await install(project, tarball, dependencies, 60_000);
       await expectReadmeSnippetsToWork(project);
     }, 90_000);
 
@@ -178,7 +189,7 @@ describe("the package (npm pack and npm install)", () => {
       const origin = join(work, "origin");
       await run("git", ["clone", "--quiet", "--no-local", repo, origin], work, 30_000);
       const project = emptyProject(join(work, "from-git"));
-      await install(project, `git+${pathToFileURL(origin).href}`, "--prefer-offline", 180_000);
+      await install(project, `git+${pathToFileURL(origin).href}`, dependencies, 180_000);
       const installed = JSON.parse(readFileSync(join(project, "node_modules/gdnet/package.json"), "utf8"));
       expect(installed.name).toBe("gdnet");
       await expectReadmeSnippetsToWork(project);

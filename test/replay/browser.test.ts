@@ -44,7 +44,7 @@ window.record = async (url) => {
   peer.supportedProtocols = ["chat"];
   const transcript = [];
   const step = makeGame(gdnet.WebSocketPeer, peer, url, transcript);
-  const end = performance.now() + 10000;
+  const end = performance.now() + 20000;
   while (!step() && performance.now() < end) await new Promise((resolve) => setTimeout(resolve, 2));
   recorder.close();
   return { transcript, recording: Array.from(sink.bytes()), platform: "browser" };
@@ -92,8 +92,9 @@ describeWithTool("chromium", "a browser client recorded in the page", () => {
         ).record(target),
       url,
     );
-    expect(live.transcript.some((line) => line.includes("got echo m2 text=true"))).toBe(true);
-    expect(live.transcript.at(-1)).toMatch(/state 3 code 4002 "enough"/);
+    const lines = live.transcript.join("\n");
+    expect(live.transcript.some((line) => line.includes("got echo m2 text=true")), lines).toBe(true);
+    expect(live.transcript.at(-1), lines).toMatch(/state 3 code 4002 "enough"/);
 
     const replay = new Replay(Uint8Array.from(live.recording));
     expect(replay.platform).toBe("browser");

@@ -16,6 +16,11 @@ export function launchChromium(): Promise<Browser> {
       "--disable-gpu",
       "--disable-background-networking",
       "--disable-quic",
+      // A page's timers must not be slowed when Chromium thinks it is in the background:
+      // the tests' frame loops run on setTimeout.
+      "--disable-background-timer-throttling",
+      "--disable-renderer-backgrounding",
+      "--disable-backgrounding-occluded-windows",
     ],
   });
 }
