@@ -85,7 +85,12 @@ function installedBundle(project: string): string {
  */
 async function install(project: string, spec: string, dependencies: string[], timeoutMs: number) {
   try {
-    await run(npm, ["install", "--offline", "--no-audit", "--no-fund", spec, ...dependencies], project, timeoutMs);
+    await run(
+      npm,
+      ["install", "--offline", "--no-audit", "--no-fund", spec, ...dependencies],
+      project,
+      timeoutMs,
+    );
   } catch (error) {
     throw new Error(`(the install reads npm's cache: run \`npm ci\` first) ${(error as Error).message}`);
   }
@@ -133,8 +138,8 @@ describe("the package (npm pack and npm install)", () => {
       work,
       60_000,
     );
-    dependencies = (JSON.parse(depsOut.slice(depsOut.indexOf("["))) as { filename: string }[]).map(
-      (entry) => join(deps, entry.filename),
+    dependencies = (JSON.parse(depsOut.slice(depsOut.indexOf("["))) as { filename: string }[]).map((entry) =>
+      join(deps, entry.filename),
     );
     expect(dependencies.length).toBe(folders.length);
   }, 150_000);

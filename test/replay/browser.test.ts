@@ -93,7 +93,10 @@ describeWithTool("chromium", "a browser client recorded in the page", () => {
       url,
     );
     const lines = live.transcript.join("\n");
-    expect(live.transcript.some((line) => line.includes("got echo m2 text=true")), lines).toBe(true);
+    expect(
+      live.transcript.some((line) => line.includes("got echo m2 text=true")),
+      lines,
+    ).toBe(true);
     expect(live.transcript.at(-1), lines).toMatch(/state 3 code 4002 "enough"/);
 
     const replay = new Replay(Uint8Array.from(live.recording));
