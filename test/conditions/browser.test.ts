@@ -1,7 +1,6 @@
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { WebSocketServer } from "../../src/index.js";
-import { launchChromium, servePages } from "../support/browser.js";
+import { pageBesideServer } from "../support/browser.js";
 import { describeWithTool } from "../support/tools.js";
 
 /*
@@ -47,10 +46,8 @@ window.ready = true;
 </script>`;
 
 describeWithTool("chromium", "conditions in a browser", () => {
-  let browser: Browser;
-  let pages: { url: string; close(): Promise<void> };
   const server = new WebSocketServer();
-  let polling: ReturnType<typeof setInterval> | undefined;
+  let session: Awaited<ReturnType<typeof pageBesideServer>> | undefined;
 
   beforeAll(async () => {
     server.dataReceived.connect((id) => {
@@ -58,23 +55,15 @@ describeWithTool("chromium", "conditions in a browser", () => {
       peer.send(peer.getPacket());
     });
     expect(server.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
-    polling = setInterval(() => server.poll(), 1);
-    pages = await servePages({ "/page.html": PAGE });
-    browser = await launchChromium();
+    session = await pageBesideServer(server, PAGE);
   });
 
   afterAll(async () => {
-    clearInterval(polling);
-    server.stop();
-    await browser?.close();
-    await pages?.close();
+    await session?.close();
   });
 
   it("with 100 ms ± 20 ms, no round trip is shorter than 2 × 80 ms, order is kept and held sends count as buffered", async () => {
-    while (server.getLocalPort() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    const page = await browser.newPage();
-    await page.goto(`${pages.url}/page.html`);
-    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    const page = await session!.open();
     const count = 30;
     const outcome = await page.evaluate(
       ([url, n]) =>

@@ -1,7 +1,6 @@
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Replay, WebSocketPeer, WebSocketServer } from "../../src/index.js";
-import { launchChromium, servePages } from "../support/browser.js";
+import { pageBesideServer } from "../support/browser.js";
 import { describeWithTool } from "../support/tools.js";
 
 /*
@@ -25,7 +24,7 @@ const GAME = `(WebSocketPeer, peer, url, transcript) => {
     while (peer.getAvailablePacketCount() > 0) {
       transcript.push("f" + frame + " got " + decoder.decode(peer.getPacket()) + " text=" + peer.wasStringPacket());
     }
-    if (peer.getReadyState() === WebSocketPeer.STATE_OPEN && frame % 10 === 0 && sent < 4) {
+    if (peer.getReadyState() === WebSocketPeer.STATE_OPEN && frame % 5 === 0 && sent < 4) {
       transcript.push("f" + frame + " send " + peer.sendText(sent === 3 ? "bye?" : "m" + sent));
       sent++;
     }
@@ -53,10 +52,8 @@ window.ready = true;
 </script>`;
 
 describeWithTool("chromium", "a browser client recorded in the page", () => {
-  let browser: Browser;
-  let pages: { url: string; close(): Promise<void> };
   const server = new WebSocketServer();
-  let polling: ReturnType<typeof setInterval> | undefined;
+  let session: Awaited<ReturnType<typeof pageBesideServer>> | undefined;
 
   beforeAll(async () => {
     server.supportedProtocols = ["chat"];
@@ -67,23 +64,15 @@ describeWithTool("chromium", "a browser client recorded in the page", () => {
       else peer.sendText(`echo ${text}`);
     });
     expect(server.listen(0, { bindAddress: "127.0.0.1" })).toBe(0);
-    polling = setInterval(() => server.poll(), 1);
-    pages = await servePages({ "/page.html": PAGE });
-    browser = await launchChromium();
+    session = await pageBesideServer(server, PAGE);
   });
 
   afterAll(async () => {
-    clearInterval(polling);
-    server.stop();
-    await browser?.close();
-    await pages?.close();
+    await session?.close();
   });
 
   it("replays in Node to the same observations at every poll", async () => {
-    while (server.getLocalPort() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    const page = await browser.newPage();
-    await page.goto(`${pages.url}/page.html`);
-    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    const page = await session!.open();
     const url = `ws://127.0.0.1:${server.getLocalPort()}/chat`;
     const live = await page.evaluate(
       (target) =>

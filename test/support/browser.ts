@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 /** Debian's Chromium, driven headless (browser downloads do not work here). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -59,5 +59,46 @@ export async function servePages(
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A server a page talks to: polled by {@link pageBesideServer} every millisecond. */
+interface PolledServer {
+  poll(): void;
+  getLocalPort(): number;
+  stop(): void;
+}
+
+/**
+ * Headless Chromium with one page of `html` served at `/page.html` (and the bundle at
+ * `/gdnet.js`), beside a listening `server` polled every millisecond. `open()` loads the
+ * page in a new tab once the server has its port and the page's script has set
+ * `window.ready`; `close()` stops the polling, the server, the browser and the pages.
+ */
+export async function pageBesideServer(
+  server: PolledServer,
+  html: string,
+): Promise<{ open(): Promise<Page>; close(): Promise<void> }> {
+  const polling = setInterval(() => server.poll(), 1);
+  const pages = await servePages({ "/page.html": html });
+  const browser = await launchChromium().catch(async (error: unknown) => {
+    clearInterval(polling);
+    await pages.close();
+    throw error;
+  });
+  return {
+    async open() {
+      while (server.getLocalPort() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      const page = await browser.newPage();
+      await page.goto(`${pages.url}/page.html`);
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      return page;
+    },
+    async close() {
+      clearInterval(polling);
+      server.stop();
+      await browser.close();
+      await pages.close();
+    },
   };
 }
