@@ -38,7 +38,9 @@ beforeEach(() => {
 afterEach(() => {
   Object.assign(globalThis, realTimers);
   expect(timersUsed, "real timers used").toBe(0);
-  expect(performance.now() - startedAt, "real milliseconds spent").toBeLessThan(2000);
+  // Each test simulates minutes; waiting for them in real time would take that long. The
+  // bound is loose so that a slow machine cannot fail it.
+  expect(performance.now() - startedAt, "real milliseconds spent").toBeLessThan(20_000);
 });
 
 const SECOND = 1000;

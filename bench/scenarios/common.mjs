@@ -54,23 +54,32 @@ export function fail(message) {
  * A measurement window: `warmup` seconds ignored, then `seconds` measured. `record(n)`
  * counts `n` events at the current time; events outside the window are ignored.
  */
-export function measurementWindow({ seconds, warmup }) {
+export function measurementWindow({ seconds, warmup, untilFirstEvent = false }) {
   const start = performance.now() + warmup * 1000;
-  const end = start + seconds * 1000;
+  let end = start + seconds * 1000;
   let count = 0;
+  // With `untilFirstEvent` (smoke runs), a window that has counted nothing stays open past
+  // its end, and ends at its first event: on a loaded machine a stall can outlast a tiny
+  // window, and a rate of 0 would say nothing about the code.
+  const waiting = () => untilFirstEvent && count === 0;
+  const open = (now) => now >= start && (now < end || waiting());
   return {
     start,
-    end,
+    get end() {
+      return end;
+    },
     get done() {
-      return performance.now() >= end;
+      return performance.now() >= end && !waiting();
     },
     /** Whether `now` is inside the window. */
     inside(now) {
-      return now >= start && now < end;
+      return open(now);
     },
     record(n = 1) {
       const now = performance.now();
-      if (now >= start && now < end) count += n;
+      if (!open(now)) return;
+      if (now >= end) end = now;
+      count += n;
     },
     /** Events per second over the window. */
     rate() {

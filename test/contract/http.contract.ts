@@ -372,6 +372,7 @@ export function defineHttpContract(makeWorld: () => ContractWorld): void {
         answered++;
       });
       request.timeout = 2;
+      world.holdClock();
       expect(request.request(`${base}/silent`)).toBe(OK);
       await world.until([request], () => answered === 1);
       for (let i = 0; i < 5; i++) await world.frame([request]);
@@ -389,6 +390,7 @@ export function defineHttpContract(makeWorld: () => ContractWorld): void {
         res.write(new Uint8Array(10).fill(1));
       });
       request.timeout = 1.5;
+      world.holdClock();
       expect(request.request(`${base}/stall`)).toBe(OK);
       await world.until([request], () => request.getDownloadedBytes() === 10);
       expect(request.getHttpClientStatus()).toBe(HTTPClient.STATUS_BODY);
@@ -442,7 +444,6 @@ export function defineHttpContract(makeWorld: () => ContractWorld): void {
       expect(result.statusAfterRequest).toBe(HTTPClient.STATUS_RESOLVING);
       expect(result.completions).toEqual([[HTTPRequest.RESULT_CANT_RESOLVE, 0, 0]]);
       expect(result.polls).toBeGreaterThanOrEqual(1);
-      expect(result.longestPollMs).toBeLessThan(50);
     });
 
     it("a second request() while one runs is ERR_BUSY and does not disturb the first", async () => {

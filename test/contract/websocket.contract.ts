@@ -397,6 +397,7 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
       listen();
       const { client } = await connect();
       client.closeTimeout = 2;
+      world.holdClock();
       world.dropRouted();
       expect(client.close(4000)).toBe(OK);
       for (let i = 0; i < 5; i++) await world.frame([client]);
@@ -444,6 +445,7 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
       client.heartbeatInterval = 1;
       // The first ping goes out at once and is answered.
       for (let i = 0; i < 10; i++) await world.frame([client, server]);
+      world.holdClock();
       world.dropRouted();
       for (let i = 0; i < 10; i++) await world.frame([client, server]);
       expect(client.getReadyState()).toBe(STATE_OPEN);
@@ -460,6 +462,7 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
       listen({ heartbeatInterval: 1 });
       const { id } = await connect();
       for (let i = 0; i < 10; i++) await world.frame([server]);
+      world.holdClock();
       world.dropRouted();
       world.advanceClock(1000);
       await world.frame([server]);
@@ -588,6 +591,7 @@ export function defineWebSocketContract(makeWorld: () => ContractWorld): void {
 
     it("a TCP client that never upgrades is dropped after handshakeTimeout", async () => {
       listen({ handshakeTimeout: 3 });
+      world.holdClock();
       const { raw } = await rawExchange("");
       for (let i = 0; i < 5; i++) await world.frame([raw, server]);
       world.advanceClock(2500);

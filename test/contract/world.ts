@@ -43,6 +43,12 @@ export interface ContractWorld {
   until(objects: Pollable[], done: () => boolean, limitMs?: number): Promise<void>;
   /** Moves the clock that timeouts read by `ms` without waiting (virtual in memory). */
   advanceClock(ms: number): void;
+  /**
+   * From now on the clock that timeouts read moves only by `advanceClock` (and, in memory,
+   * by the frames' virtual 16 ms): on sockets it stops following real time, so a test's
+   * "not yet" check cannot be overtaken by a slow machine.
+   */
+  holdClock(): void;
   /** Serves HTTP with `handler` (node:http on loopback; `serveHttp` in memory); resolves with its base URL. */
   serveHttp(handler: TestHttpHandler): Promise<string>;
   /** Releases what the world opened. */
@@ -54,7 +60,8 @@ const FRAME_MS = 16;
 /** Real sockets on loopback, with an injected clock that tests can push forward. */
 export function createNodeWorld(): ContractWorld {
   let offset = 0;
-  const clock = () => performance.now() + offset;
+  let heldAt: number | null = null;
+  const clock = () => (heldAt ?? performance.now()) + offset;
   const proxies: FaultProxy[] = [];
   const proxiedSockets: net.Socket[] = [];
   const httpServers: NodeTestServer[] = [];
@@ -103,6 +110,9 @@ export function createNodeWorld(): ContractWorld {
     },
     advanceClock(ms) {
       offset += ms;
+    },
+    holdClock() {
+      heldAt ??= performance.now();
     },
     async serveHttp(handler) {
       const server = await startNodeTestServer(handler);
@@ -160,6 +170,9 @@ export function createMemoryWorld(seed = 1): ContractWorld & { network: MemoryNe
     },
     advanceClock(ms) {
       network.advance(ms);
+    },
+    holdClock() {
+      // Virtual already.
     },
     async serveHttp(handler) {
       return `http://127.0.0.1:${network.serveHttp(0, handler).port}`;
