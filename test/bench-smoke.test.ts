@@ -61,6 +61,9 @@ it("every benchmark scenario runs at a tiny size and the report ends with one JS
       continue;
     }
     expect(figure.error, name).toBeUndefined();
+    // A ratio that is not a positive number (null in JSON when it was NaN or infinite)
+    // names its scenario and figures.
+    expect(report.ratios[name], `${name}: ${JSON.stringify(figure)}`).toBeTypeOf("number");
     expect(report.ratios[name], name).toBeGreaterThan(0);
     expect(figure.unit, name).toMatch(/\//);
     expect(figure[name === "godot_echo_100" ? "godot" : "gdnet"], name).toBeGreaterThan(0);
