@@ -15,11 +15,10 @@
 //   server's poll before they were known (ratio: empty / busy). Goal: ≤ 1 µs, 0 bytes.
 import { spawn } from "node:child_process";
 import { connect, createServer } from "node:net";
-import { PerformanceObserver } from "node:perf_hooks";
-import v8 from "node:v8";
 import WebSocket from "ws";
-import { hasCommand, median, percentile, startProcess } from "../harness.mjs";
+import { hasCommand, percentile, startProcess } from "../harness.mjs";
 import { gdnet, main, ready, sleep, tick } from "./common.mjs";
+import { measurePolls } from "./poll-cost.mjs";
 
 const SIZES = {
   smoke: { servers: 3, clients: 30, messages: 20, burst: 5, socketio: false, remote: 200, polls: 20_000 },
@@ -307,50 +306,6 @@ async function idleRun(redisUrl, params) {
   }
 }
 
-/**
- * ns per poll (median of five batches after a warm-up) and bytes per poll (smallest
- * GC-free slope). A long warm-up (as idle.mjs does), then a pause, so that background
- * work the warm-up started (compilation, sweeping) is over before the heap is measured.
- */
-async function measurePolls(server, calls) {
-  for (let i = 0; i < 1_000_000; i++) server.poll();
-  const batch = Math.ceil(calls / 5);
-  const times = [];
-  for (let b = 0; b < 5; b++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < batch; i++) server.poll();
-    times.push(Number(process.hrtime.bigint() - start) / batch);
-  }
-  await sleep(500);
-  const growth = (n) => {
-    let gcs = 0;
-    const observer = new PerformanceObserver((list) => {
-      gcs += list.getEntries().length;
-    });
-    observer.observe({ entryTypes: ["gc"] });
-    globalThis.gc();
-    const before = v8.getHeapStatistics().used_heap_size;
-    for (let i = 0; i < n; i++) server.poll();
-    const after = v8.getHeapStatistics().used_heap_size;
-    gcs += observer.takeRecords().length;
-    observer.disconnect();
-    return { bytes: after - before, gcs };
-  };
-  growth(calls);
-  const clean = [];
-  const all = [];
-  let gcs = 0;
-  for (let k = 0; k < 5; k++) {
-    const once = growth(calls);
-    const twice = growth(2 * calls);
-    const slope = Math.max(0, (twice.bytes - once.bytes) / calls);
-    all.push(slope);
-    if (once.gcs + twice.gcs === 0) clean.push(slope);
-    gcs += once.gcs + twice.gcs;
-  }
-  return { ns: median(times), bytes: clean.length > 0 ? Math.min(...clean) : median(all), gcs };
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   await main({
     async "server:gdnet"({ redis, name }) {
@@ -390,7 +345,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         server.poll();
         await sleep(5);
       }
-      const empty = await measurePolls(server, polls);
+      const empty = await measurePolls(server, polls, 500);
       // A fake process registers `remote` peers; the server fetches them on its heartbeat.
       const fake = redisClusterBus(redis, name, "benchfake");
       const peers = new Map();
@@ -404,7 +359,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         server.poll();
         await tick();
       }
-      const busy = await measurePolls(server, polls);
+      const busy = await measurePolls(server, polls, 500);
       clearInterval(keepAlive);
       console.log(
         `REPORT ${JSON.stringify({ remote: server.getPeerCount(), pollNs: busy.ns, pollBytes: busy.bytes, gcs: busy.gcs, emptyPollNs: empty.ns })}`,

@@ -10,11 +10,11 @@
 //   per call are the slope of heap growth between runs of N and 2N calls (fixed costs of
 //   measuring cancel out), the smallest of five such pairs that ran without a GC (see
 //   measurePolls); GCs during the calls are counted.
-import { PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
 import WebSocket, { WebSocketServer } from "ws";
 import { median } from "../harness.mjs";
 import { fail, gdnet, main, ready, sleep, tick } from "./common.mjs";
+import { measurePolls } from "./poll-cost.mjs";
 
 export const scenario = {
   name: "idle_10k",
@@ -70,55 +70,6 @@ function memory() {
   return { heap: v8.getHeapStatistics().used_heap_size, rss: process.memoryUsage().rss };
 }
 
-/** Polls `server` `calls` times; returns the heap growth and the GCs that ran meanwhile. */
-function heapGrowth(server, calls) {
-  let gcs = 0;
-  const observer = new PerformanceObserver((list) => {
-    gcs += list.getEntries().length;
-  });
-  observer.observe({ entryTypes: ["gc"] });
-  globalThis.gc();
-  const before = v8.getHeapStatistics().used_heap_size;
-  for (let i = 0; i < calls; i++) server.poll();
-  const after = v8.getHeapStatistics().used_heap_size;
-  gcs += observer.takeRecords().length;
-  observer.disconnect();
-  return { bytes: after - before, gcs };
-}
-
-/**
- * ns per `server.poll()` (median of five batches, after a warm-up that lets the JIT
- * settle) and bytes allocated per call.
- */
-function measurePolls(server, calls) {
-  for (let i = 0; i < 1_000_000; i++) server.poll();
-  const batch = Math.ceil(calls / 5);
-  const times = [];
-  for (let b = 0; b < 5; b++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < batch; i++) server.poll();
-    times.push(Number(process.hrtime.bigint() - start) / batch);
-  }
-  // A first run compiles heapGrowth itself, so that its code is not counted below.
-  heapGrowth(server, calls);
-  // An allocation made by every call shows in every pair alike; what the runtime
-  // allocates now and then (compiled code, the GC observer) only adds to some pairs. So
-  // the estimate is the smallest slope among the pairs no GC ran in (a GC would shrink
-  // the heap and hide allocations), or the median of all when a GC ran in every pair.
-  const slopes = [];
-  const clean = [];
-  let gcs = 0;
-  for (let k = 0; k < 5; k++) {
-    const once = heapGrowth(server, calls);
-    const twice = heapGrowth(server, 2 * calls);
-    const slope = Math.max(0, (twice.bytes - once.bytes) / calls);
-    slopes.push(slope);
-    if (once.gcs + twice.gcs === 0) clean.push(slope);
-    gcs += once.gcs + twice.gcs;
-  }
-  return { ns: median(times), bytes: clean.length > 0 ? Math.min(...clean) : median(slopes), gcs };
-}
-
 function report({ clients, base, loaded, busy, empty }) {
   const out = {
     connections: clients,
@@ -146,7 +97,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const { WebSocketServer: Server } = await gdnet();
       const server = new Server();
       server.listen(0);
-      const empty = measurePolls(server, polls);
+      const empty = await measurePolls(server, polls);
       const base = memory();
       ready(server.getLocalPort());
       while (server.getPeerCount() < clients) {
@@ -156,7 +107,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       await settle();
       server.poll();
       const loaded = memory();
-      const busy = measurePolls(server, polls);
+      const busy = await measurePolls(server, polls);
       report({ clients, base, loaded, busy, empty });
       await new Promise(() => {});
     },
