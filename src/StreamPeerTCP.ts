@@ -338,6 +338,8 @@ export class StreamPeerTCP extends StreamPeer implements StagedEventTarget {
     this.#host = endpoints.remoteAddress;
     this.#port = endpoints.remotePort;
     this.#localPort = endpoints.localPort;
+    // Before attaching: what the connection held for its new owner is staged at attach.
+    this.#transport.adopt?.(this.#queue, this);
     connection.attach(this.#queue, this);
     connection.abortWhenCollected?.(this);
   }

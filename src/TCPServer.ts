@@ -48,7 +48,8 @@ export class TCPServer implements StagedEventTarget {
   /** Creates a server that is not listening, on the default network or the one in `options`. */
   constructor(options?: NetworkOptions) {
     this.#options = options;
-    resolveNetwork(options);
+    // The server is the owner a recorder or a replay marks the polls of.
+    resolveNetwork(options, this);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Clock } from "../core/Clock.js";
 import { RandomSource } from "../core/Random.js";
 import type { StagedEventTarget, StagingQueue, StagingTap } from "../core/StagingQueue.js";
 import { Signal } from "../Signal.js";
-import { CLOCK, DRAIN, EntryWriter, EVENT, MAGIC, POLL, RANDOM, READ, RESULT } from "./format.js";
+import { CLOCK, DRAIN, DRAIN_OF, EntryWriter, EVENT, MAGIC, POLL, RANDOM, READ, RESULT } from "./format.js";
 import type { RecordingSink } from "./sinks.js";
 
 /*
@@ -35,12 +35,13 @@ const FLUSH_POLLS = 16;
 const FIRST_CALL_ID = 2;
 
 /**
- * Records one object (a `WebSocketServer`, a `WebSocketPeer`, an `HTTPRequest`) for exact
+ * Records one object (a `WebSocketServer`, a `WebSocketPeer`, a `TCPServer`, an `HTTPRequest`) for exact
  * replay: pass it as the `recorder` option (`new WebSocketServer({ recorder })`). The
  * recording streams to a {@link RecordingSink} within a bounded buffer; a sink that falls
  * behind ends the recording, never the game: {@link Recorder.failed} is emitted inside
  * the object's next `poll()` and the object goes on unrecorded. One recorder records one
- * object (the first it is given to; a server's peers are part of their server). gdnet
+ * object (the first it is given to; a server's peers are part of their server, and so
+ * are the `StreamPeerTCP`s a `TCPServer` hands out). gdnet
  * addition (Godot has no recorder). See docs/debugging.md.
  */
 export class Recorder implements StagingTap {
@@ -49,7 +50,8 @@ export class Recorder implements StagingTap {
   readonly #sink: RecordingSink;
   readonly #limit: number;
   readonly #writer = new EntryWriter();
-  readonly #ids = new Map<object, number>();
+  /** Names of the objects seen, held weakly: a long recording keeps no dropped peer alive. */
+  readonly #ids = new WeakMap<object, number>();
   #nextCallId = FIRST_CALL_ID;
   #nextEventId = 1;
   #owner: Polled | null = null;
@@ -60,6 +62,7 @@ export class Recorder implements StagingTap {
   #polls = 0;
   #pollsSinceFlush = 0;
   #bytes = 0;
+  #adoptedQueues = 0;
 
   /** A recorder writing to `sink`. gdnet addition. */
   constructor(sink: RecordingSink, options: RecorderOptions = {}) {
@@ -145,13 +148,29 @@ export class Recorder implements StagingTap {
   install(queue: StagingQueue): void {
     if (this.#queue !== null) return;
     this.#queue = queue;
-    let tap = queue.tap;
-    if (tap === null) {
-      queue.tap = this;
-      return;
+    chainTap(queue, this);
+  }
+
+  /**
+   * @internal A connection the recorded object handed out (a `TCPServer`'s, taken as a
+   * `StreamPeerTCP`) now stages into `queue` for `target`: the target is named, and that
+   * queue's drains and live readings are written down in the same stream, numbered in
+   * the order queues are adopted (the replay adopts them in the same order).
+   */
+  adopt(queue: StagingQueue, target: object): void {
+    this.register(target);
+    if (queue === this.#queue) return;
+    for (let tap = queue.tap; tap !== null; tap = tap instanceof DelayLine ? tap.next : null) {
+      if (tap instanceof AdoptedQueueTap && tap.recorder === this) return;
     }
-    while (tap instanceof DelayLine && tap.next !== null) tap = tap.next;
-    if (tap instanceof DelayLine) tap.next = this;
+    chainTap(queue, new AdoptedQueueTap(this, ++this.#adoptedQueues));
+  }
+
+  /** @internal A drain of adopted queue `index` starts. */
+  drainOf(index: number): void {
+    if (!this.#recording) return;
+    this.#writer.tag(DRAIN_OF);
+    this.#writer.uint(index);
   }
 
   /** @internal Names an object a transport call made or was given, in call order (replay names them in the same order). */
@@ -264,4 +283,42 @@ function recordedRandom(inner: RandomSource, recorder: Recorder): RandomSource {
     return value;
   };
   return random;
+}
+
+/** `tap` on `queue`, after any conditions (so it sees what the owner sees). */
+function chainTap(queue: StagingQueue, tap: StagingTap): void {
+  let last = queue.tap;
+  if (last === null) {
+    queue.tap = tap;
+    return;
+  }
+  while (last instanceof DelayLine && last.next !== null) last = last.next;
+  if (last instanceof DelayLine) last.next = tap;
+}
+
+/** The recorder's tap on a queue it adopted: events and readings as on its own, drains numbered. */
+class AdoptedQueueTap implements StagingTap {
+  readonly recorder: Recorder;
+  readonly #index: number;
+
+  constructor(recorder: Recorder, index: number) {
+    this.recorder = recorder;
+    this.#index = index;
+  }
+
+  staged(target: StagedEventTarget, kind: number, a: unknown, b: unknown): boolean {
+    return this.recorder.staged(target, kind, a, b);
+  }
+
+  beforeDrain(): void {
+    this.recorder.drainOf(this.#index);
+  }
+
+  get holding(): boolean {
+    return false;
+  }
+
+  observe(value: number): number {
+    return this.recorder.observe(value);
+  }
 }

@@ -98,6 +98,7 @@ export function recordingTransport(transport: Transport, recorder: Recorder): Tr
     tcp: recordedTcp,
     webSocket: recordedWebSocket,
     http: recordedHttp,
+    adopt: (queue: StagingQueue, target: StagedEventTarget) => recorder.adopt(queue, target),
   };
 }
 

@@ -1,3 +1,4 @@
+// Why this file is long: it is one transport (TCP, WebSocket and HTTP calls answered from the recording) plus the reader that walks the recording, drains of adopted queues included; split, each part would reach into the other's cursor.
 import { RandomSource } from "../core/Random.js";
 import type { StagedEventTarget, StagingQueue, StagingTap } from "../core/StagingQueue.js";
 import { ErrorCode } from "../ErrorCode.js";
@@ -16,6 +17,7 @@ import { StreamWebSocket } from "../websocket/StreamWebSocket.js";
 import {
   CLOCK,
   DRAIN,
+  DRAIN_OF,
   EntryReader,
   EVENT,
   isRecordedConnection,
@@ -82,6 +84,9 @@ export class Replay implements Transport {
   readonly #objects = new Map<number, object>();
   #nextCallId = FIRST_CALL_ID;
   #queue: StagingQueue | null = null;
+  /** The adopted queue (see `adopt`) each handed-out peer stages into, by number; the object's own is 0. */
+  readonly #queueOf = new WeakMap<object, number>();
+  #adoptedQueues = 0;
   #secure = false;
 
   /** A replay of `recording` (the bytes a {@link Recorder} wrote). Throws `TypeError` for bytes that are no recording. gdnet addition. */
@@ -98,7 +103,7 @@ export class Replay implements Transport {
         const tag = reader.tag();
         const entry: Entry = { tag, value: undefined, id: 0, kind: 0, b: undefined };
         if (tag === CLOCK) entry.value = reader.float();
-        else if (tag === RANDOM || tag === READ) entry.value = reader.uint();
+        else if (tag === RANDOM || tag === READ || tag === DRAIN_OF) entry.value = reader.uint();
         else if (tag === RESULT) entry.value = reader.value();
         else if (tag === EVENT) {
           entry.id = reader.uint();
@@ -204,28 +209,50 @@ export class Replay implements Transport {
   #install(queue: StagingQueue): void {
     if (this.#queue !== null) return;
     this.#queue = queue;
-    queue.tap = new ReplayTap(this);
+    queue.tap = new ReplayTap(this, 0, queue);
   }
 
-  /** @internal Whether the object's next step is a drain (a queue that looks empty drains anyway). */
-  get drainIsNext(): boolean {
+  /**
+   * @internal A connection the replayed object handed out (a `TCPServer`'s, taken as a
+   * `StreamPeerTCP`) stages into `queue` for `target` from now on, as it did when recorded.
+   */
+  adopt(queue: StagingQueue, target: object): void {
+    this.#register(target);
+    if (queue === this.#queue) return;
+    const index = ++this.#adoptedQueues;
+    this.#queueOf.set(target, index);
+    queue.tap = new ReplayTap(this, index, queue);
+  }
+
+  /** @internal Whether the next step of queue `index` is a drain (a queue that looks empty drains anyway). */
+  drainIsNext(index: number): boolean {
     if (this.#diverged !== null) return false;
     for (let i = this.#at; i < this.#entries.length; i++) {
-      const tag = this.#entries[i]!.tag;
-      if (tag !== EVENT) return tag === DRAIN;
+      const entry = this.#entries[i]!;
+      if (entry.tag !== EVENT)
+        return index === 0 ? entry.tag === DRAIN : entry.tag === DRAIN_OF && entry.value === index;
     }
     return false;
   }
 
-  /** @internal A drain starts: the events recorded before it are staged now, in order. */
-  drainStarts(): void {
-    if (this.#take(DRAIN) === null) return;
+  /** @internal A drain of queue `index` starts: the events recorded for it before this drain are staged now, in order. */
+  drainStarts(index: number, queue: StagingQueue): void {
+    const drain = this.#take(index === 0 ? DRAIN : DRAIN_OF);
+    if (drain === null) return;
+    if (index !== 0 && drain.value !== index) {
+      this.#diverged = `at poll ${this.#pollIndex}: handed-out peer ${index} drained, the recording has a drain of peer ${String(drain.value)}`;
+      return;
+    }
     const pending = this.#pending;
     this.#pending = [];
-    const queue = this.#queue!;
     for (const entry of pending) {
       const target = this.#objects.get(entry.id) as StagedEventTarget | undefined;
       if (target === undefined) continue;
+      // Events of another queue wait for its drain.
+      if ((this.#queueOf.get(target) ?? 0) !== index) {
+        this.#pending.push(entry);
+        continue;
+      }
       queue.stageNow(target, entry.kind, this.#materialize(entry, target, queue), entry.b);
     }
   }
@@ -370,9 +397,14 @@ function listenResult(result: unknown): ErrorCode | { localPort: number; close()
 /** The replay's tap on the object's queue: drains where the recording drained, events where they landed. */
 class ReplayTap implements StagingTap {
   readonly #replay: Replay;
+  readonly #index: number;
+  readonly #queue: StagingQueue;
 
-  constructor(replay: Replay) {
+  /** The tap of queue `index` (0: the object's own; above: an adopted one). */
+  constructor(replay: Replay, index: number, queue: StagingQueue) {
     this.#replay = replay;
+    this.#index = index;
+    this.#queue = queue;
   }
 
   /**
@@ -384,11 +416,11 @@ class ReplayTap implements StagingTap {
   }
 
   beforeDrain(): void {
-    this.#replay.drainStarts();
+    this.#replay.drainStarts(this.#index, this.#queue);
   }
 
   get holding(): boolean {
-    return this.#replay.drainIsNext;
+    return this.#replay.drainIsNext(this.#index);
   }
 }
 

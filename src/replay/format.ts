@@ -19,6 +19,8 @@ export const RANDOM = 4;
 export const READ = 5;
 export const EVENT = 6;
 export const RESULT = 7;
+/** A drain of a further queue the object took on (a peer a `TCPServer` handed out), with its number. */
+export const DRAIN_OF = 8;
 
 /** Names of the tags, for divergence reports. */
 export const TAG_NAMES = [
@@ -30,6 +32,7 @@ export const TAG_NAMES = [
   "live reading",
   "event",
   "call result",
+  "drain of a handed-out peer",
 ];
 
 const V_UNDEFINED = 0;

@@ -1,6 +1,7 @@
 import type { NetworkConditions, NetworkConditionsInit } from "../conditions/NetworkConditions.js";
 import type { Clock } from "../core/Clock.js";
 import type { RandomSource } from "../core/Random.js";
+import type { StagedEventTarget, StagingQueue } from "../core/StagingQueue.js";
 import type { Recorder } from "../replay/Recorder.js";
 import type { HttpTransport } from "./http.js";
 import type { TcpTransport } from "./tcp.js";
@@ -29,6 +30,12 @@ export interface Transport {
   readonly webSocket: WebSocketTransport;
   /** HTTP requests. */
   readonly http: HttpTransport;
+  /**
+   * A connection another object made (a `TCPServer`'s listener) is about to stage into
+   * `queue` for `target` (the `StreamPeerTCP` that took it). Recording and replaying
+   * transports follow it there; platforms leave it out.
+   */
+  adopt?(queue: StagingQueue, target: StagedEventTarget): void;
 }
 
 /**

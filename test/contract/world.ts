@@ -112,7 +112,9 @@ export function createNodeWorld(): ContractWorld {
       offset += ms;
     },
     holdClock() {
-      heldAt ??= performance.now();
+      // A whole number of milliseconds: readings then differ by exactly what the test
+      // advanced, with no rounding at a timer's boundary (ping at t + 1000, check at t + 2000).
+      heldAt ??= Math.ceil(performance.now());
     },
     async serveHttp(handler) {
       const server = await startNodeTestServer(handler);
