@@ -413,10 +413,12 @@ describe("WebSocketServer under hostile clients", () => {
     );
     const atCap = arena.stagedBytes;
     const eventsAtCap = arena.queue.size;
-    // Reading has stopped: more turns of the event loop stage nothing more.
+    // Reading has stopped: more turns of the event loop stage nothing more from the
+    // flooder. The good client's last frame (at most 4 messages of 64 bytes, 70 on the
+    // wire) may still be landing on a loaded machine; the flood would add far more.
     for (let turn = 0; turn < 50; turn++) await sleep(1);
-    expect(arena.stagedBytes).toBe(atCap);
-    expect(arena.queue.size).toBe(eventsAtCap);
+    expect(arena.stagedBytes - atCap).toBeLessThanOrEqual(4 * 70);
+    expect(arena.queue.size - eventsAtCap).toBeLessThanOrEqual(4);
     expect(atCap).toBeLessThanOrEqual(STAGING_BYTES_LIMIT + 2 * ONE_READ);
     // The flooder's events, and the good client's (a few, staged before the pause).
     expect(eventsAtCap).toBeLessThanOrEqual(STAGING_MESSAGES_LIMIT + 16);
