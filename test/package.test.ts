@@ -50,19 +50,18 @@ function run(command: string, args: string[], cwd: string, timeoutMs: number): P
   });
 }
 
-/** The versions package-lock.json holds for gdnet's runtime dependencies (and theirs). */
-function lockedRuntimeVersions(): Record<string, string> {
+/** gdnet's runtime dependencies (and theirs), as package-lock.json lists them (top-level only). */
+function runtimeDependencies(): string[] {
   const lock = JSON.parse(readFileSync(join(repo, "package-lock.json"), "utf8")) as {
-    packages: Record<string, { version?: string; dev?: boolean; devOptional?: boolean }>;
+    packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
   };
-  const versions: Record<string, string> = {};
+  const names: string[] = [];
   for (const [path, entry] of Object.entries(lock.packages)) {
     const name = path.slice("node_modules/".length);
     if (!path.startsWith("node_modules/") || name.includes("/node_modules/")) continue;
-    if (entry.dev || entry.devOptional || entry.version === undefined) continue;
-    versions[name] = entry.version;
+    if (!entry.dev && !entry.devOptional) names.push(name);
   }
-  return versions;
+  return names;
 }
 
 /** An empty ES-module project in `dir`. */
@@ -131,7 +130,7 @@ describe("the package (npm pack and npm install)", () => {
     // installed folders; no scripts run, nothing is fetched).
     const deps = join(work, "deps");
     mkdirSync(deps);
-    const folders = Object.keys(lockedRuntimeVersions()).map((name) => join(repo, "node_modules", name));
+    const folders = runtimeDependencies().map((name) => join(repo, "node_modules", name));
     const depsOut = await run(
       npm,
       ["pack", "--json", "--ignore-scripts", "--pack-destination", deps, ...folders],

@@ -159,10 +159,8 @@ export class Recorder implements StagingTap {
    */
   adopt(queue: StagingQueue, target: object): void {
     this.register(target);
+    // A peer is adopted once, when it takes its connection (as in the replay).
     if (queue === this.#queue) return;
-    for (let tap = queue.tap; tap !== null; tap = tap instanceof DelayLine ? tap.next : null) {
-      if (tap instanceof AdoptedQueueTap && tap.recorder === this) return;
-    }
     chainTap(queue, new AdoptedQueueTap(this, ++this.#adoptedQueues));
   }
 
@@ -298,20 +296,20 @@ function chainTap(queue: StagingQueue, tap: StagingTap): void {
 
 /** The recorder's tap on a queue it adopted: events and readings as on its own, drains numbered. */
 class AdoptedQueueTap implements StagingTap {
-  readonly recorder: Recorder;
+  readonly #recorder: Recorder;
   readonly #index: number;
 
   constructor(recorder: Recorder, index: number) {
-    this.recorder = recorder;
+    this.#recorder = recorder;
     this.#index = index;
   }
 
   staged(target: StagedEventTarget, kind: number, a: unknown, b: unknown): boolean {
-    return this.recorder.staged(target, kind, a, b);
+    return this.#recorder.staged(target, kind, a, b);
   }
 
   beforeDrain(): void {
-    this.recorder.drainOf(this.#index);
+    this.#recorder.drainOf(this.#index);
   }
 
   get holding(): boolean {
@@ -319,6 +317,6 @@ class AdoptedQueueTap implements StagingTap {
   }
 
   observe(value: number): number {
-    return this.recorder.observe(value);
+    return this.#recorder.observe(value);
   }
 }
